@@ -1,0 +1,114 @@
+"""The ASGI application: routes for both markups, templates, middleware, lifecycle."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from mock_portal import markup, store, testing_api
+from mock_portal.config import PortalConfig
+from mock_portal.middleware import AccessLog, FaultInjection
+from mock_portal.screens import activation, gov, login, password_reset, registration
+from mock_portal.web import Portal
+
+HERE = Path(__file__).parent
+
+SCREENS = {
+    "home": login.home,
+    "login_choice": login.choice,
+    "login_user": login.user,
+    "login_code": login.second_factor,
+    "contacts": login.contacts,
+    "contacts_code": login.contacts_code,
+    "area": login.area,
+    "logout": login.logout,
+    "reg_terms": registration.terms,
+    "reg_ident": registration.identification,
+    "reg_channel": registration.channel,
+    "reg_done": registration.done,
+    "act_code": activation.code,
+    "act_password": activation.password,
+    "act_done": activation.done,
+    "reset_start": password_reset.start,
+    "reset_channel": password_reset.channel,
+    "reset_sent": password_reset.sent,
+    "reset_code": password_reset.code,
+    "reset_password": password_reset.password,
+    "reset_done": password_reset.done,
+    "gov_choice": gov.choice,
+    "gov_cmd": gov.credentials,
+    "gov_authorize": gov.authorize,
+    "gov_code": gov.security_code,
+}
+
+
+def _screen_routes() -> list[BaseRoute]:
+    routes: list[BaseRoute] = []
+    for name, endpoint in SCREENS.items():
+        for path in dict.fromkeys(markup.ROUTES[name]):
+            routes.append(Route(path, endpoint, methods=["GET", "POST"], name=f"{name}:{path}"))
+    return routes
+
+
+async def health(request: Request) -> Response:
+    """For load balancers and monitors: the process answers and its database is readable."""
+    request.app.state.portal.conn.execute("SELECT 1").fetchone()
+    return PlainTextResponse("ok")
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    portal: Portal = request.app.state.portal
+    html = portal.templates.get_template("not_found.html").render()
+    return HTMLResponse(html, status_code=404)
+
+
+async def method_not_allowed(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("Método não permitido.", status_code=405)
+
+
+def templates() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def create_app(
+    db_path: str | Path,
+    *,
+    config: PortalConfig | None = None,
+    test_token: str | None = None,
+) -> Starlette:
+    """The portal, storing its state in the SQLite file at ``db_path``."""
+    portal = Portal(
+        conn=store.connect(db_path),
+        config=config or PortalConfig(),
+        templates=templates(),
+        test_token=test_token or None,
+    )
+    routes = [
+        Route("/healthz", health, methods=["GET"]),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+        *testing_api.ROUTES,
+        *_screen_routes(),
+    ]
+    app = Starlette(
+        routes=routes,
+        middleware=[
+            Middleware(AccessLog),
+            Middleware(FaultInjection, conn_getter=lambda: portal.conn),
+        ],
+        exception_handlers={404: not_found, 405: method_not_allowed},
+    )
+    app.state.portal = portal
+    return app

@@ -1,0 +1,96 @@
+"""ASGI middleware: injected faults for testing monitors, and a privacy-safe access log."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from mock_portal import store
+
+log = logging.getLogger("mock_portal.access")
+
+MAINTENANCE_PAGE = """<!doctype html>
+<html lang="pt"><head><meta charset="utf-8"><title>Serviço em manutenção</title></head>
+<body><main><h1>Serviço em manutenção</h1>
+<p>A Segurança Social Direta está temporariamente indisponível por motivo de manutenção.
+Por favor, tente mais tarde.</p></main></body></html>"""
+
+ERROR_PAGE = """<!doctype html>
+<html lang="pt"><head><meta charset="utf-8"><title>Erro</title></head>
+<body><main><h1>Ocorreu um erro</h1>
+<p>Não foi possível responder ao seu pedido. Por favor, tente mais tarde.</p>
+</main></body></html>"""
+
+
+class FaultInjection:
+    """Latency, errors and maintenance set through ``/__test__/faults``.
+
+    Applies to the portal's pages under ``path_prefix``, never to ``/__test__/`` itself, so
+    a test can always clear the faults it set.
+    """
+
+    def __init__(self, app: ASGIApp, conn_getter):
+        self.app = app
+        self.conn_getter = conn_getter
+        self.random = random.Random()  # noqa: S311 - fault sampling, not security
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"].startswith("/__test__/"):
+            await self.app(scope, receive, send)
+            return
+        spec: dict[str, Any] | None = store.settings(self.conn_getter()).get("faults")
+        if not spec or not scope["path"].startswith(spec["path_prefix"]):
+            await self.app(scope, receive, send)
+            return
+        if spec["latency_ms"]:
+            await asyncio.sleep(spec["latency_ms"] / 1000)
+        if spec["maintenance"]:
+            await _html(send, 503, MAINTENANCE_PAGE, [(b"retry-after", b"300")])
+            return
+        if spec["error_rate"] and self.random.random() < spec["error_rate"]:
+            await _html(send, spec["error_status"], ERROR_PAGE, [])
+            return
+        await self.app(scope, receive, send)
+
+
+async def _html(send: Send, status: int, body: str, extra: list[tuple[bytes, bytes]]) -> None:
+    payload = body.encode()
+    headers = [
+        (b"content-type", b"text/html; charset=utf-8"),
+        (b"content-length", str(len(payload)).encode()),
+        *extra,
+    ]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": payload})
+
+
+class AccessLog:
+    """One line per request: method, path, status, duration. Never the query string, the
+    body or cookies, which can carry an NISS, a code or a session."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 500
+
+        async def send_wrapper(message: dict[str, Any]) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_wrapper)
+        finally:
+            elapsed = (time.perf_counter() - started) * 1000
+            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, elapsed)

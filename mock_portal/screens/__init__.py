@@ -1,0 +1,3 @@
+"""The portal's screens, one module per flow."""
+
+from __future__ import annotations

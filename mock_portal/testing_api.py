@@ -1,0 +1,300 @@
+"""The test-control API under ``/__test__/``: the contract the harness and staging adapters use.
+
+Enabled only when the server has a test token; every call carries it in ``X-Test-Token``.
+Disabled: 404. Wrong or missing token: 401. JSON in and out; bad input gets 400 or 422 with
+``{"error": "..."}`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections.abc import Awaitable, Callable
+from datetime import date
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from mock_portal import codes, markup, passwords, records, store, wording
+from mock_portal import niss as niss_rules
+from mock_portal.timekeeping import iso, now
+from mock_portal.validation import Invalid, email, mobile, pin
+from mock_portal.web import read_body
+
+MAX_JSON_BYTES = 8192
+MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600
+FAULT_FIELDS = {"latency_ms", "error_rate", "error_status", "maintenance", "path_prefix"}
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+Endpoint = Callable[[Request], Awaitable[Any]]
+
+
+def _api(handler: Endpoint, status: int = 200) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        portal = request.app.state.portal
+        if not portal.test_token:
+            return JSONResponse({"error": "not found"}, status_code=404)
+        given = request.headers.get("x-test-token", "")
+        if not hmac.compare_digest(given.encode(), portal.test_token.encode()):
+            return JSONResponse({"error": "missing or wrong X-Test-Token"}, status_code=401)
+        try:
+            result = await handler(request)
+        except ApiError as error:
+            return JSONResponse({"error": error.message}, status_code=error.status)
+        return JSONResponse(result, status_code=status)
+
+    return endpoint
+
+
+async def _json(request: Request) -> dict[str, Any]:
+    try:
+        body = await read_body(request, MAX_JSON_BYTES)
+    except Exception:
+        raise ApiError(413, f"body larger than {MAX_JSON_BYTES} bytes") from None
+    if not body:
+        return {}
+    try:
+        value = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise ApiError(400, "body is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise ApiError(400, "body must be a JSON object")
+    return value
+
+
+def _conn(request: Request):
+    return request.app.state.portal.conn
+
+
+def _now(request: Request):
+    return now(store.settings(_conn(request)).get("clock_offset", 0))
+
+
+def _text(body: dict[str, Any], key: str, *, required: bool = False, limit: int = 200):
+    value = body.get(key)
+    if value is None:
+        if required:
+            raise ApiError(422, f"{key} is required")
+        return None
+    if not isinstance(value, str) or not value.strip():
+        raise ApiError(422, f"{key} must be a non-empty string")
+    if len(value) > limit:
+        raise ApiError(422, f"{key} is longer than {limit} characters")
+    return value.strip()
+
+
+async def create_citizen(request: Request) -> dict[str, Any]:
+    body = await _json(request)
+    unknown = set(body) - {
+        "niss",
+        "birth_date",
+        "name",
+        "email",
+        "mobile",
+        "address",
+        "kind",
+        "cmd",
+    }
+    if unknown:
+        raise ApiError(422, f"unknown fields: {', '.join(sorted(unknown))}")
+    clock = _now(request)
+    kind = body.get("kind", "person")
+    if kind not in ("person", "company"):
+        raise ApiError(422, "kind must be 'person' or 'company'")
+    number = _text(body, "niss")
+    if number is not None:
+        problem = niss_rules.problem(number)
+        if problem:
+            raise ApiError(422, f"niss is not valid ({problem.value})")
+        if niss_rules.kind_of(number) != kind:
+            raise ApiError(422, f"niss {number[0]}... does not fit kind {kind!r}")
+    born = _birth_date(_text(body, "birth_date", required=True), clock.date())
+    values: dict[str, Any] = {
+        "kind": kind,
+        "name": _text(body, "name", required=True),
+        "birth_date": born.isoformat(),
+        "address": _text(body, "address", limit=500),
+        "created_at": iso(clock),
+    }
+    try:
+        raw_email, raw_mobile = _text(body, "email", limit=254), _text(body, "mobile", limit=32)
+        values["email"] = email(raw_email) if raw_email else None
+        values["mobile"] = mobile(raw_mobile) if raw_mobile else None
+    except Invalid as problem:
+        raise ApiError(422, str(problem)) from None
+    values.update(await _cmd(body.get("cmd"), request))
+    conn = _conn(request)
+    with store.transaction(conn):
+        if number is None:
+            number = _unused_niss(conn, kind)
+        elif records.citizen(conn, number):
+            raise ApiError(409, "a citizen with this niss exists")
+        if values.get("cmd_mobile") and records.citizen_by_cmd_mobile(conn, values["cmd_mobile"]):
+            raise ApiError(409, "another citizen has this Chave Móvel Digital mobile")
+        records.insert_citizen(conn, {"niss": number, **values})
+    return _citizen_json(conn, number)
+
+
+def _birth_date(raw: str, today: date) -> date:
+    try:
+        born = date.fromisoformat(raw)
+    except ValueError:
+        raise ApiError(422, "birth_date must be YYYY-MM-DD") from None
+    if born > today or born.year < 1900:
+        raise ApiError(422, "birth_date must be between 1900-01-01 and today")
+    return born
+
+
+async def _cmd(raw: Any, request: Request) -> dict[str, Any]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict) or set(raw) != {"mobile", "pin"}:
+        raise ApiError(422, "cmd must be an object with mobile and pin")
+    try:
+        cmd_mobile = mobile(str(raw["mobile"]))
+        cmd_pin = pin(str(raw["pin"]))
+    except Invalid as problem:
+        raise ApiError(422, f"cmd: {problem}") from None
+    n = request.app.state.portal.config.scrypt_n
+    pin_hash = await run_in_threadpool(passwords.hash_password, cmd_pin, n=n)
+    return {"cmd_mobile": cmd_mobile, "cmd_pin_hash": pin_hash}
+
+
+def _unused_niss(conn, kind: str) -> str:
+    while True:
+        number = niss_rules.generate(kind)
+        if records.citizen(conn, number) is None:
+            return number
+
+
+def _citizen_json(conn, number: str) -> dict[str, Any]:
+    citizen = records.citizen(conn, number)
+    account = records.account(conn, number)
+    assert citizen is not None
+    return {
+        "niss": citizen.niss,
+        "kind": citizen.kind,
+        "name": citizen.name,
+        "birth_date": citizen.birth_date.isoformat(),
+        "email": citizen.email,
+        "mobile": citizen.mobile,
+        "address": citizen.address,
+        "cmd": {"mobile": citizen.cmd_mobile} if citizen.cmd_mobile else None,
+        "account": {"status": account.status, "origin": account.origin} if account else None,
+    }
+
+
+async def get_citizen(request: Request) -> dict[str, Any]:
+    number = request.path_params["niss"]
+    conn = _conn(request)
+    if records.citizen(conn, number) is None:
+        raise ApiError(404, "no citizen with this niss")
+    return _citizen_json(conn, number)
+
+
+async def outbox(request: Request) -> list[dict[str, Any]]:
+    number = request.query_params.get("niss", "")
+    if niss_rules.problem(number):
+        raise ApiError(400, "niss query parameter must be a valid NISS")
+    return codes.outbox(_conn(request), number, _now(request))
+
+
+async def clock(request: Request) -> dict[str, Any]:
+    conn = _conn(request)
+    if request.method == "POST":
+        body = await _json(request)
+        advance = body.get("advance_seconds")
+        if isinstance(advance, bool) or not isinstance(advance, int | float):
+            raise ApiError(422, "advance_seconds must be a number")
+        if not 0 <= advance <= MAX_ADVANCE_SECONDS:
+            raise ApiError(422, "advance_seconds must be between 0 and ten years")
+        with store.transaction(conn):
+            offset = store.settings(conn).get("clock_offset", 0) + advance
+            store.set_setting(conn, "clock_offset", offset)
+    return {"now": iso(_now(request))}
+
+
+async def faults(request: Request) -> dict[str, Any]:
+    conn = _conn(request)
+    if request.method == "DELETE":
+        with store.transaction(conn):
+            store.delete_setting(conn, "faults")
+        return {"faults": None}
+    body = await _json(request)
+    unknown = set(body) - FAULT_FIELDS
+    if unknown:
+        raise ApiError(422, f"unknown fields: {', '.join(sorted(unknown))}")
+    spec = _fault_spec(body)
+    with store.transaction(conn):
+        store.set_setting(conn, "faults", spec)
+    return {"faults": spec}
+
+
+def _fault_spec(body: dict[str, Any]) -> dict[str, Any]:
+    latency = body.get("latency_ms", 0)
+    rate = body.get("error_rate", 0)
+    status = body.get("error_status", 500)
+    prefix = body.get("path_prefix", "/")
+    maintenance = body.get("maintenance", False)
+    if isinstance(latency, bool) or not isinstance(latency, int) or not 0 <= latency <= 120_000:
+        raise ApiError(422, "latency_ms must be a whole number from 0 to 120000")
+    if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
+        raise ApiError(422, "error_rate must be a number from 0 to 1")
+    if isinstance(status, bool) or not isinstance(status, int) or not 400 <= status <= 599:
+        raise ApiError(422, "error_status must be an HTTP error status (400-599)")
+    if not isinstance(prefix, str) or not prefix.startswith("/") or len(prefix) > 200:
+        raise ApiError(422, "path_prefix must be a path starting with /")
+    if not isinstance(maintenance, bool):
+        raise ApiError(422, "maintenance must be true or false")
+    return {
+        "latency_ms": latency,
+        "error_rate": rate,
+        "error_status": status,
+        "maintenance": maintenance,
+        "path_prefix": prefix,
+    }
+
+
+def _choice(key: str, field: str, allowed: tuple[str, ...]) -> Endpoint:
+    async def handler(request: Request) -> dict[str, Any]:
+        body = await _json(request)
+        value = body.get(field)
+        if value not in allowed:
+            raise ApiError(422, f"{field} must be one of: {', '.join(allowed)}")
+        conn = _conn(request)
+        with store.transaction(conn):
+            store.set_setting(conn, key, value)
+        return {field: value}
+
+    return handler
+
+
+async def reset(request: Request) -> dict[str, Any]:
+    store.reset(_conn(request))
+    return {"reset": True}
+
+
+ROUTES = [
+    Route("/__test__/citizens", _api(create_citizen, status=201), methods=["POST"]),
+    Route("/__test__/citizens/{niss}", _api(get_citizen), methods=["GET"]),
+    Route("/__test__/outbox", _api(outbox), methods=["GET"]),
+    Route("/__test__/clock", _api(clock), methods=["GET", "POST"]),
+    Route("/__test__/faults", _api(faults), methods=["POST", "DELETE"]),
+    Route(
+        "/__test__/wording",
+        _api(_choice("wording", "profile", tuple(wording.PROFILES))),
+        methods=["POST"],
+    ),
+    Route("/__test__/markup", _api(_choice("markup", "style", markup.STYLES)), methods=["POST"]),
+    Route("/__test__/reset", _api(reset), methods=["POST"]),
+]

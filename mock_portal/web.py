@@ -1,0 +1,187 @@
+"""What every screen handler shares: the request context, forms, rendering and errors.
+
+A handler is ``async def handler(page: Page) -> Response`` wrapped by ``@screen``. The wrapper
+opens the page context (settings, clock, session), turns a ``PageError`` into an error page with
+its HTTP status, and stores the session afterwards.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from functools import wraps
+from typing import Any
+from urllib.parse import parse_qsl
+
+import jinja2
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from mock_portal import markup, sessions, wording
+from mock_portal.config import PortalConfig
+from mock_portal.store import settings, transaction
+from mock_portal.timekeeping import now
+
+MAX_FIELD_LENGTH = 254  # the longest email address a mail system accepts
+MAX_FIELDS = 20
+
+
+class PageError(Exception):
+    """Ends a request with an error page: a title, a message and an HTTP status."""
+
+    def __init__(self, status: int, title: str, message: str, *, restart: str | None = None):
+        super().__init__(message)
+        self.status = status
+        self.title = title
+        self.message = message
+        self.restart = restart  # the screen to start again from, offered as a link
+
+
+@dataclass
+class Portal:
+    """What the application holds for its lifetime."""
+
+    conn: sqlite3.Connection
+    config: PortalConfig
+    templates: jinja2.Environment
+    test_token: str | None
+
+
+class Form:
+    """A submitted form, read by logical field names whatever the markup's names are."""
+
+    def __init__(self, pairs: list[tuple[str, str]]):
+        self._values: dict[str, str] = {}
+        for key, value in pairs:
+            self._values.setdefault(key, value)
+
+    def raw(self, name: str) -> str:
+        return self._values.get(name, "")
+
+    def value(self, logical: str) -> str:
+        classic, modern = markup.FIELDS[logical]
+        return self._values.get(classic) or self._values.get(modern) or ""
+
+    def too_long(self) -> list[str]:
+        """Logical names of fields longer than any valid value."""
+        return [logical for logical in markup.FIELDS if len(self.value(logical)) > MAX_FIELD_LENGTH]
+
+
+class Page:
+    """One request's view of the portal: settings, clock, session, and rendering."""
+
+    def __init__(self, request: Request, portal: Portal):
+        self.request = request
+        self.portal = portal
+        self.conn = portal.conn
+        self.config = portal.config
+        self.settings = settings(self.conn)
+        self.now: datetime = now(self.settings.get("clock_offset", 0))
+        self.style: str = self.settings.get("markup", markup.DEFAULT)
+        self.wording: dict[str, str] = wording.PROFILES[
+            self.settings.get("wording", wording.DEFAULT)
+        ]
+        self.session = sessions.load(self.conn, request.cookies.get(sessions.COOKIE), self.now)
+
+    # Rendering -----------------------------------------------------------------------------
+    def url(self, name: str) -> str:
+        return markup.path(name, self.style)
+
+    def field(self, logical: str) -> str:
+        return markup.field(logical, self.style)
+
+    def render(self, template: str, status: int = 200, **values: Any) -> HTMLResponse:
+        values.setdefault("errors", {})
+        values.setdefault("values", {})
+        html = self.portal.templates.get_template(template).render(page=self, **values)
+        return HTMLResponse(html, status_code=status)
+
+    def redirect(self, name: str) -> RedirectResponse:
+        return RedirectResponse(self.url(name), status_code=303)
+
+    # Input ---------------------------------------------------------------------------------
+    async def form(self) -> Form:
+        """The posted form, after checking its size, encoding and CSRF token."""
+        content_type = self.request.headers.get("content-type", "").split(";")[0].strip()
+        if content_type != "application/x-www-form-urlencoded":
+            raise PageError(
+                415, "Pedido inválido", "O formulário foi enviado num formato inválido."
+            )
+        body = await read_body(self.request, self.config.max_body_bytes)
+        try:
+            pairs = parse_qsl(
+                body.decode("utf-8"),
+                keep_blank_values=True,
+                strict_parsing=False,
+                max_num_fields=MAX_FIELDS,
+            )
+        except (UnicodeDecodeError, ValueError):
+            raise PageError(
+                400, "Pedido inválido", "O formulário contém dados que não foi possível ler."
+            ) from None
+        form = Form(pairs)
+        if not self.session.csrf_matches(form.raw("csrf_token")):
+            raise PageError(
+                403,
+                "Sessão expirada",
+                "A sua sessão expirou ou o formulário já não é válido. "
+                "Por segurança, recomece a partir da página inicial.",
+                restart="home",
+            )
+        return form
+
+    def step(self, key: str, restart: str) -> dict[str, Any]:
+        """The wizard state ``key`` of this session, or a 409 page when it is not there."""
+        state = self.session.get(key)
+        if not state:
+            raise PageError(
+                409,
+                "Passo indisponível",
+                "Este passo já foi concluído ou a sessão expirou. "
+                "Não é possível repetir o pedido: recomece a partir do início.",
+                restart=restart,
+            )
+        return state
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > limit):
+        raise PageError(413, "Pedido demasiado grande", "O formulário enviado é demasiado grande.")
+    chunks = bytearray()
+    async for chunk in request.stream():
+        chunks.extend(chunk)
+        if len(chunks) > limit:
+            raise PageError(
+                413, "Pedido demasiado grande", "O formulário enviado é demasiado grande."
+            )
+    return bytes(chunks)
+
+
+Handler = Callable[[Page], Awaitable[Response]]
+
+
+def screen(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    """Wrap a screen handler: page context in, error pages and session cookie out."""
+
+    @wraps(handler)
+    async def endpoint(request: Request) -> Response:
+        page = Page(request, request.app.state.portal)
+        try:
+            response = await handler(page)
+        except PageError as error:
+            response = page.render("error.html", status=error.status, error=error)
+        with transaction(page.conn):
+            needs_cookie = sessions.save(
+                page.conn, page.session, page.now, page.config.session_idle_minutes
+            )
+        if needs_cookie and page.session.id:
+            response.set_cookie(
+                sessions.COOKIE, page.session.id, httponly=True, samesite="lax", path="/"
+            )
+        response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    return endpoint

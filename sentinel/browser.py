@@ -1,0 +1,95 @@
+"""Finding and launching Chromium the same way everywhere: tests, the CLI and the monitor.
+
+Order of preference:
+1. ``SENTINEL_CHROMIUM``: an executable path set by the user;
+2. Playwright's own Chromium, where ``playwright install`` could download it;
+3. the system's ``chromium`` (Debian's package), found on PATH or at the usual paths.
+When none is there, ``BrowserNotFound`` says what to install.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+ENV_VAR = "SENTINEL_CHROMIUM"
+SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+# Without these Chromium, running as root in a closed network, refuses to start or keeps
+# trying to reach Google's services.
+LAUNCH_ARGS = [
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+class BrowserNotFound(RuntimeError):
+    """No Chromium could be found; the message says how to get one."""
+
+
+def playwright_chromium() -> Path | None:
+    """Playwright's own downloaded Chromium, when present."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        return None
+    with sync_playwright() as playwright:
+        path = Path(playwright.chromium.executable_path)
+    return path if path.is_file() else None
+
+
+def system_chromium(which: Callable[[str], str | None] = shutil.which) -> Path | None:
+    for name in SYSTEM_NAMES:
+        found = which(name)
+        if found:
+            return Path(found)
+    return None
+
+
+def find_chromium(
+    environ: dict[str, str] | None = None,
+    bundled: Callable[[], Path | None] = playwright_chromium,
+    system: Callable[[], Path | None] = system_chromium,
+) -> Path | None:
+    """The Chromium executable to use, or None when Playwright's own should be used.
+
+    None means Playwright's bundled browser is installed and needs no executable path.
+    """
+    environ = dict(os.environ) if environ is None else environ
+    override = environ.get(ENV_VAR)
+    if override:
+        path = Path(override)
+        if not path.is_file() or not os.access(path, os.X_OK):
+            raise BrowserNotFound(f"{ENV_VAR}={override} is not an executable file.")
+        return path
+    if bundled() is not None:
+        return None
+    found = system()
+    if found is None:
+        raise BrowserNotFound(
+            "No Chromium found. Install one of: Playwright's browser "
+            "(`python -m playwright install chromium`), Debian's package "
+            "(`apt-get install chromium`), or set SENTINEL_CHROMIUM to a Chromium executable."
+        )
+    return found
+
+
+def launch_args(is_root: bool | None = None) -> list[str]:
+    """Command-line switches for Chromium on this machine."""
+    is_root = (os.geteuid() == 0) if is_root is None else is_root
+    return [*LAUNCH_ARGS, *(["--no-sandbox"] if is_root else [])]
+
+
+def launch_options(headless: bool = True) -> dict[str, object]:
+    """Keyword arguments for ``BrowserType.launch``."""
+    options: dict[str, object] = {"headless": headless, "args": launch_args()}
+    executable = find_chromium()
+    if executable is not None:
+        options["executable_path"] = str(executable)
+    return options
