@@ -93,3 +93,18 @@ def launch_options(headless: bool = True) -> dict[str, object]:
     if executable is not None:
         options["executable_path"] = str(executable)
     return options
+
+
+def main() -> int:
+    """``python -m sentinel.browser``: say which Chromium will be used, or what to install."""
+    try:
+        found = find_chromium()
+    except BrowserNotFound as error:
+        print(error)
+        return 1
+    print(f"Chromium: {found}" if found else "Chromium: Playwright's own browser")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

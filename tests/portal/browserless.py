@@ -52,7 +52,7 @@ class Screen:
     def errors(self) -> list[str]:
         """Every error message on the page: the summary's and the fields'."""
         soup = self.soup
-        found = [_text(n) for n in soup.select(".field-error")]
+        found = [_text(n).removeprefix("Erro: ") for n in soup.select(".field-error")]
         found += [_text(n) for n in soup.select("[role=alert] p")]
         return found
 

@@ -14,24 +14,8 @@ from mock_portal import niss as niss_rules
 from tests.portal import server as mock_server
 from tests.portal.browserless import Screen
 
-TOKEN = secrets.token_urlsafe(16)
 PASSWORD = "Verao-Lisboa-2025"
 Citizen = dict[str, Any]
-
-
-@pytest.fixture(scope="session")
-def portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[mock_server.MockServer]:
-    db = tmp_path_factory.mktemp("portal") / "portal.db"
-    server = mock_server.start(db, TOKEN)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def api(portal: mock_server.MockServer) -> Iterator[httpx.Client]:
-    with mock_server.api_client(portal, TOKEN) as client:
-        client.post("/__test__/reset").raise_for_status()
-        yield client
 
 
 @pytest.fixture(params=["classic", "modern"])
@@ -41,7 +25,7 @@ def markup(request: pytest.FixtureRequest, api: httpx.Client) -> str:
 
 
 @pytest.fixture
-def browser(portal: mock_server.MockServer, api: httpx.Client) -> Iterator[Callable[[], Screen]]:
+def open_portal(portal: mock_server.MockServer, api: httpx.Client) -> Iterator[Callable[[], Screen]]:
     """A fresh cookie jar (a citizen's browser); calling it opens the portal's home page."""
     with httpx.Client(base_url=portal.url, follow_redirects=True, timeout=30) as client:
         yield lambda: Screen(client, client.get("/"))

@@ -24,6 +24,8 @@ class MockServer:
         if self.process.poll() is None:
             self.process.kill() if kill else self.process.terminate()
             self.process.wait(timeout=20)
+        if self.process.stdout:
+            self.process.stdout.close()
 
 
 def start(db: Path, token: str | None, *settings: str, log: Path | None = None) -> MockServer:

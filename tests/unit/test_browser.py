@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sentinel import browser
+
+
+def test_the_environment_variable_wins(tmp_path: Path) -> None:
+    exe = tmp_path / "chrome"
+    exe.write_text("#!/bin/sh\n")
+    exe.chmod(0o755)
+    found = browser.find_chromium(
+        {browser.ENV_VAR: str(exe)}, bundled=lambda: Path("/x"), system=lambda: Path("/y")
+    )
+    assert found == exe
+
+
+def test_a_wrong_override_is_reported(tmp_path: Path) -> None:
+    with pytest.raises(browser.BrowserNotFound, match="not an executable"):
+        browser.find_chromium({browser.ENV_VAR: str(tmp_path / "missing")})
+
+
+def test_playwrights_own_browser_comes_before_the_system_one() -> None:
+    assert browser.find_chromium({}, bundled=lambda: Path("/pw"), system=lambda: Path("/y")) is None
+
+
+def test_the_system_chromium_is_the_fallback() -> None:
+    found = browser.find_chromium({}, bundled=lambda: None, system=lambda: Path("/usr/bin/chromium"))
+    assert found == Path("/usr/bin/chromium")
+
+
+def test_no_browser_says_what_to_install() -> None:
+    with pytest.raises(browser.BrowserNotFound, match="apt-get install chromium"):
+        browser.find_chromium({}, bundled=lambda: None, system=lambda: None)
+
+
+def test_root_needs_no_sandbox_and_every_run_stays_off_the_network() -> None:
+    assert "--no-sandbox" in browser.launch_args(is_root=True)
+    assert "--no-sandbox" not in browser.launch_args(is_root=False)
+    assert "--disable-background-networking" in browser.launch_args(is_root=False)
