@@ -125,7 +125,9 @@ def _button(soup: Tag, text: str) -> Tag:
     for node in soup.find_all("button"):
         if _text(node) == text:
             return node
-    raise AssertionError(f"no button {text!r}; buttons: {[_text(b) for b in soup.find_all('button')]}")
+    raise AssertionError(
+        f"no button {text!r}; buttons: {[_text(b) for b in soup.find_all('button')]}"
+    )
 
 
 def _label_text(label: Tag) -> str:
@@ -136,7 +138,7 @@ def _label_text(label: Tag) -> str:
 
 
 def _control(scope: Tag, label_text: str) -> Tag:
-    root = scope if scope.name != "[document]" else scope
+    root = scope
     document = scope
     while document.parent is not None:
         document = document.parent

@@ -25,7 +25,9 @@ def markup(request: pytest.FixtureRequest, api: httpx.Client) -> str:
 
 
 @pytest.fixture
-def open_portal(portal: mock_server.MockServer, api: httpx.Client) -> Iterator[Callable[[], Screen]]:
+def open_portal(
+    portal: mock_server.MockServer, api: httpx.Client
+) -> Iterator[Callable[[], Screen]]:
     """A fresh cookie jar (a citizen's browser); calling it opens the portal's home page."""
     with httpx.Client(base_url=portal.url, follow_redirects=True, timeout=30) as client:
         yield lambda: Screen(client, client.get("/"))
@@ -63,8 +65,11 @@ def dmy(iso_date: str) -> str:
 
 
 def latest_code(api: httpx.Client, niss: str, purpose: str) -> str:
-    messages = [m for m in api.get("/__test__/outbox", params={"niss": niss}).json()
-                if m["purpose"] == purpose]
+    messages = [
+        m
+        for m in api.get("/__test__/outbox", params={"niss": niss}).json()
+        if m["purpose"] == purpose
+    ]
     assert messages, f"no {purpose} message for this citizen"
     assert messages[0]["code"], "the newest message is not delivered yet"
     return messages[0]["code"]

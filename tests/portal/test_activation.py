@@ -37,7 +37,9 @@ def test_activation_ends_with_the_documented_link_to_log_in(
 def test_the_password_screen_shows_the_formation_rules(open_portal, api, make_citizen) -> None:
     citizen = make_citizen()
     register(open_portal(), citizen)
-    screen = confirm(code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration"))
+    screen = confirm(
+        code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration")
+    )
     assert "Regras de formação da palavra-passe" in screen.text
     assert "pelo menos 9 caracteres" in screen.text
 
@@ -55,7 +57,9 @@ def test_passwords_breaking_a_rule_are_refused(
 ) -> None:
     citizen = make_citizen()
     register(open_portal(), citizen)
-    screen = confirm(code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration"))
+    screen = confirm(
+        code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration")
+    )
     refused = screen.submit(
         "Confirmar palavra-passe",
         fields={"Palavra-passe": password, "Confirmação da palavra-passe": confirmation},
@@ -68,10 +72,13 @@ def test_passwords_breaking_a_rule_are_refused(
 def test_a_password_containing_the_niss_is_refused(open_portal, api, make_citizen) -> None:
     citizen = make_citizen()
     register(open_portal(), citizen)
-    screen = confirm(code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration"))
+    screen = confirm(
+        code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration")
+    )
     weak = f"Ab!{citizen['niss']}"
     refused = screen.submit(
-        "Confirmar palavra-passe", fields={"Palavra-passe": weak, "Confirmação da palavra-passe": weak}
+        "Confirmar palavra-passe",
+        fields={"Palavra-passe": weak, "Confirmação da palavra-passe": weak},
     )
     assert "NISS" in refused.error_for("Palavra-passe")
 
@@ -84,9 +91,12 @@ def test_an_expired_code_says_so_and_the_latest_code_works(open_portal, api, mak
     refused = confirm(code_form(open_portal()), citizen["niss"], old)
     assert refused.status == 400
     message = refused.error_for("Código de verificação")
-    assert "expirou" in message and "mais recente" in message
+    assert "expirou" in message
+    assert "mais recente" in message
     register(open_portal(), citizen)
-    accepted = confirm(code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration"))
+    accepted = confirm(
+        code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration")
+    )
     assert accepted.heading == "Definir palavra-passe"
 
 
@@ -100,7 +110,9 @@ def test_a_new_code_request_invalidates_the_older_code(open_portal, api, make_ci
         pytest.skip("the same random code came twice")
     refused = confirm(code_form(open_portal()), citizen["niss"], old)
     assert "expirou" in refused.error_for("Código de verificação")
-    assert confirm(code_form(open_portal()), citizen["niss"], new).heading == "Definir palavra-passe"
+    assert (
+        confirm(code_form(open_portal()), citizen["niss"], new).heading == "Definir palavra-passe"
+    )
 
 
 def test_wrong_codes_block_activation_for_a_while(open_portal, api, make_citizen) -> None:
@@ -116,7 +128,9 @@ def test_wrong_codes_block_activation_for_a_while(open_portal, api, make_citizen
     assert confirm(form, citizen["niss"], right).status == 429
     api.post("/__test__/clock", json={"advance_seconds": 31 * 60})
     register(open_portal(), citizen)  # the old code has expired meanwhile: ask for another
-    accepted = confirm(code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration"))
+    accepted = confirm(
+        code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration")
+    )
     assert accepted.heading == "Definir palavra-passe"
 
 
@@ -148,14 +162,18 @@ def test_activation_without_a_registration(open_portal, make_citizen) -> None:
 def test_a_replayed_password_form_changes_nothing(open_portal, api, make_citizen) -> None:
     citizen = make_citizen()
     register(open_portal(), citizen)
-    screen = confirm(code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration"))
+    screen = confirm(
+        code_form(open_portal()), citizen["niss"], latest_code(api, citizen["niss"], "registration")
+    )
     action, data = screen.form_data("Confirmar palavra-passe")
     first_fields = {**data}
     password_field, confirm_field = [k for k in data if k != "csrf_token"]
     first_fields.update({password_field: PASSWORD, confirm_field: PASSWORD})
     assert screen.client.post(action, data=first_fields).status_code == 200
     other = "Outra-Senha-2026"
-    replay = screen.client.post(action, data={**first_fields, password_field: other, confirm_field: other})
+    replay = screen.client.post(
+        action, data={**first_fields, password_field: other, confirm_field: other}
+    )
     assert replay.status_code == 409
     from tests.portal.test_login import log_in
 

@@ -28,7 +28,8 @@ def test_a_citizen_registers_and_gets_a_code_by_the_chosen_channel(
     assert message["channel"] == channel.lower()
     assert message["to"] == citizen[{"Email": "email", "SMS": "mobile"}[channel]]
     assert message["purpose"] == "registration"
-    assert len(message["code"]) == 6 and message["code"].isdigit()
+    assert len(message["code"]) == 6
+    assert message["code"].isdigit()
     assert api.get(f"/__test__/citizens/{citizen['niss']}").json()["account"] == {
         "status": "pending",
         "origin": "registration",
@@ -56,13 +57,16 @@ def test_without_contacts_the_only_option_is_a_letter_delivered_in_8_business_da
     done = channels.submit("Pedir código de verificação")
     assert "por carta para a morada registada" in done.text
     [letter] = api.get("/__test__/outbox", params={"niss": citizen["niss"]}).json()
-    assert letter["channel"] == "letter" and letter["to"] == citizen["address"]
-    assert letter["delivered"] is False and letter["code"] is None
+    assert letter["channel"] == "letter"
+    assert letter["to"] == citizen["address"]
+    assert letter["delivered"] is False
+    assert letter["code"] is None
     sent, due = (datetime.fromisoformat(letter[k]) for k in ("sent_at", "deliver_at"))
     assert (due - sent).days >= 8
     api.post("/__test__/clock", json={"advance_seconds": (due - sent).total_seconds()})
     [letter] = api.get("/__test__/outbox", params={"niss": citizen["niss"]}).json()
-    assert letter["delivered"] is True and letter["code"]
+    assert letter["delivered"] is True
+    assert letter["code"]
 
 
 def test_a_foreign_mobile_number_receives_the_code(open_portal, api, make_citizen) -> None:
@@ -141,7 +145,9 @@ def test_an_active_account_cannot_register_again(open_portal, api, make_citizen)
     assert "já tem registo" in refused.error_for("NISS")
 
 
-def test_registering_again_before_activating_sends_a_new_code(open_portal, api, make_citizen) -> None:
+def test_registering_again_before_activating_sends_a_new_code(
+    open_portal, api, make_citizen
+) -> None:
     citizen = make_citizen()
     register(open_portal(), citizen, "SMS")
     register(open_portal(), citizen, "Email")

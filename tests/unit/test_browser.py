@@ -27,7 +27,9 @@ def test_playwrights_own_browser_comes_before_the_system_one() -> None:
 
 
 def test_the_system_chromium_is_the_fallback() -> None:
-    found = browser.find_chromium({}, bundled=lambda: None, system=lambda: Path("/usr/bin/chromium"))
+    found = browser.find_chromium(
+        {}, bundled=lambda: None, system=lambda: Path("/usr/bin/chromium")
+    )
     assert found == Path("/usr/bin/chromium")
 
 

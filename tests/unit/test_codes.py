@@ -22,15 +22,23 @@ def conn() -> Iterator:
 
 def send(conn, channel: str = "sms", now: datetime = T0) -> str:
     with store.transaction(conn):
-        codes.send(conn, niss=NISS, purpose="registration", channel=channel, recipient="x",
-                   now=now, config=CONFIG)
+        codes.send(
+            conn,
+            niss=NISS,
+            purpose="registration",
+            channel=channel,
+            recipient="x",
+            now=now,
+            config=CONFIG,
+        )
     return codes.outbox(conn, NISS, now + timedelta(days=365))[0]["code"]
 
 
 def check(conn, code: str, now: datetime = T0) -> codes.Check:
     with store.transaction(conn):
-        return codes.check(conn, niss=NISS, purpose="registration", code=code, now=now,
-                           config=CONFIG)
+        return codes.check(
+            conn, niss=NISS, purpose="registration", code=code, now=now, config=CONFIG
+        )
 
 
 def test_a_code_works_once(conn) -> None:
@@ -58,7 +66,9 @@ def test_wrong_codes_block_after_the_limit_until_the_block_ends(conn) -> None:
     code = send(conn)
     wrong = "000000" if code != "000000" else "111111"
     results = [check(conn, wrong) for _ in range(CONFIG.code_max_attempts)]
-    assert [r.attempts_left for r in results[:-1]] == list(range(CONFIG.code_max_attempts - 1, 0, -1))
+    assert [r.attempts_left for r in results[:-1]] == list(
+        range(CONFIG.code_max_attempts - 1, 0, -1)
+    )
     assert results[-1].verdict is codes.Verdict.BLOCKED
     assert check(conn, code).verdict is codes.Verdict.BLOCKED  # even the right code
     after = T0 + timedelta(minutes=CONFIG.block_minutes, seconds=1)
@@ -67,8 +77,15 @@ def test_wrong_codes_block_after_the_limit_until_the_block_ends(conn) -> None:
 
 def test_a_letter_code_is_hidden_and_refused_until_delivered(conn) -> None:
     with store.transaction(conn):
-        codes.send(conn, niss=NISS, purpose="registration", channel="letter",
-                   recipient="Rua A", now=T0, config=CONFIG)
+        codes.send(
+            conn,
+            niss=NISS,
+            purpose="registration",
+            channel="letter",
+            recipient="Rua A",
+            now=T0,
+            config=CONFIG,
+        )
     [message] = codes.outbox(conn, NISS, T0)
     assert message["code"] is None
     assert message["delivered"] is False

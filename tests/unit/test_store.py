@@ -14,9 +14,14 @@ def test_file_databases_use_wal(tmp_path: Path) -> None:
 
 def test_a_failed_transaction_writes_nothing(tmp_path: Path) -> None:
     conn = store.connect(tmp_path / "portal.db")
-    with pytest.raises(RuntimeError), store.transaction(conn):
-        store.set_setting(conn, "wording", "guide")
-        raise RuntimeError("boom")
+
+    def write_then_fail() -> None:
+        with store.transaction(conn):
+            store.set_setting(conn, "wording", "guide")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        write_then_fail()
     assert store.settings(conn) == {}
 
 

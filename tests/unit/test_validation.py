@@ -20,7 +20,9 @@ def test_mobile_numbers_in_international_form(raw: str, expected: str) -> None:
     assert validation.mobile(raw) == expected
 
 
-@pytest.mark.parametrize("raw", ["", "812345678", "+351212345678", "12345", "+1", "9123456789012345678"])
+@pytest.mark.parametrize(
+    "raw", ["", "812345678", "+351212345678", "12345", "+1", "9123456789012345678"]
+)
 def test_bad_mobile_numbers(raw: str) -> None:
     with pytest.raises(Invalid):
         validation.mobile(raw)
