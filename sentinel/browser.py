@@ -9,6 +9,7 @@ When none is there, ``BrowserNotFound`` says what to install.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Callable
@@ -33,15 +34,30 @@ class BrowserNotFound(RuntimeError):
     """No Chromium could be found; the message says how to get one."""
 
 
-def playwright_chromium() -> Path | None:
-    """Playwright's own downloaded Chromium, when present."""
+def playwright_chromium(environ: dict[str, str] | None = None) -> Path | None:
+    """Playwright's own downloaded Chromium, when ``playwright install`` put it in place.
+
+    Read from Playwright's browser list and cache folder rather than by starting its driver,
+    so it also works inside a running event loop or an active Playwright.
+    """
+    environ = dict(os.environ) if environ is None else environ
     try:
-        from playwright.sync_api import sync_playwright
+        import playwright
     except ImportError:
         return None
-    with sync_playwright() as playwright:
-        path = Path(playwright.chromium.executable_path)
-    return path if path.is_file() else None
+    listing = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+    try:
+        browsers = json.loads(listing.read_text())["browsers"]
+    except (OSError, ValueError, KeyError):
+        return None
+    revision = next((b["revision"] for b in browsers if b.get("name") == "chromium"), None)
+    if revision is None:
+        return None
+    root = environ.get("PLAYWRIGHT_BROWSERS_PATH") or str(Path.home() / ".cache" / "ms-playwright")
+    for candidate in sorted(Path(root).glob(f"chromium-{revision}/chrome-linux*/chrome")):
+        if candidate.is_file():
+            return candidate
+    return None
 
 
 def system_chromium(which: Callable[[str], str | None] = shutil.which) -> Path | None:

@@ -42,3 +42,19 @@ def test_root_needs_no_sandbox_and_every_run_stays_off_the_network() -> None:
     assert "--no-sandbox" in browser.launch_args(is_root=True)
     assert "--no-sandbox" not in browser.launch_args(is_root=False)
     assert "--disable-background-networking" in browser.launch_args(is_root=False)
+
+
+def test_playwrights_cache_is_read_without_starting_playwright(tmp_path: Path) -> None:
+    assert browser.playwright_chromium({"PLAYWRIGHT_BROWSERS_PATH": str(tmp_path)}) is None
+    import json
+
+    import playwright
+
+    listing = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
+    revision = next(
+        b["revision"] for b in json.loads(listing.read_text())["browsers"] if b["name"] == "chromium"
+    )
+    chrome = tmp_path / f"chromium-{revision}" / "chrome-linux64" / "chrome"
+    chrome.parent.mkdir(parents=True)
+    chrome.write_text("")
+    assert browser.playwright_chromium({"PLAYWRIGHT_BROWSERS_PATH": str(tmp_path)}) == chrome
