@@ -51,9 +51,8 @@ def test_playwrights_cache_is_read_without_starting_playwright(tmp_path: Path) -
     import playwright
 
     listing = Path(playwright.__file__).parent / "driver" / "package" / "browsers.json"
-    revision = next(
-        b["revision"] for b in json.loads(listing.read_text())["browsers"] if b["name"] == "chromium"
-    )
+    browsers = json.loads(listing.read_text())["browsers"]
+    revision = next(b["revision"] for b in browsers if b["name"] == "chromium")
     chrome = tmp_path / f"chromium-{revision}" / "chrome-linux64" / "chrome"
     chrome.parent.mkdir(parents=True)
     chrome.write_text("")
