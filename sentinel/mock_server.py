@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import logging
+import os
 import socket
+import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
@@ -47,7 +50,7 @@ def serve(
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     sock = bind(host, port)
     app = create_app(db, config=config, test_token=test_token)
-    print(f"Mock portal listening on {url_of(sock)}", flush=True)
+    print(f"{READY_PREFIX}{url_of(sock)}", flush=True)
     print(f"  database: {db.resolve()}", flush=True)
     api = "enabled (header X-Test-Token)" if test_token else "disabled (no test token)"
     print(f"  test-control API: {api}", flush=True)
@@ -59,3 +62,46 @@ def serve(
     finally:
         sock.close()
         sys.stdout.flush()
+
+
+READY_PREFIX = "Mock portal listening on "
+
+
+@dataclass
+class BackgroundMock:
+    """A ``sentinel mock`` process started by the harness, with the URL it announced."""
+
+    url: str
+    process: subprocess.Popen[str]
+    log: Path
+
+    def stop(self, *, kill: bool = False) -> None:
+        if self.process.poll() is None:
+            self.process.kill() if kill else self.process.terminate()
+            self.process.wait(timeout=20)
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+def start_in_background(
+    db: Path, token: str | None, *settings: str, log: Path | None = None
+) -> BackgroundMock:
+    """Start the mock portal in its own process on a free port; returns once it listens."""
+    log = log or db.with_suffix(".log")
+    args = [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", str(db)]
+    if token:
+        args += ["--test-token", token]
+    for setting in settings:
+        args += ["--set", setting]
+    # The token goes on the command line only; an inherited one must not enable the API.
+    env = {k: v for k, v in os.environ.items() if k != "SENTINEL_TEST_TOKEN"}
+    with log.open("a") as sink:
+        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=sink, text=True, env=env)
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    if not first.startswith(READY_PREFIX):
+        process.kill()
+        process.wait(timeout=20)
+        process.stdout.close()
+        raise RuntimeError(f"the mock portal did not start; its log is {log}")
+    return BackgroundMock(first[len(READY_PREFIX) :].strip(), process, log)

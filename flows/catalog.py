@@ -1,0 +1,404 @@
+"""Every documented flow, written once.
+
+Step numbers and wordings follow the portal's English page (``000``): registration has its 10
+steps, activation its 8, the Chave Móvel Digital its 3 (the third split as the screens ask).
+Login and password reset follow the screens, since no guide numbers them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from playwright.sync_api import Locator, expect
+
+from flows.context import Run
+from flows.flow import Flow, Step
+from flows.steps import channel_label, choose, click, fill, open_portal
+from pages import labels
+from pages.activation import AccessPage, CodePage, PasswordPage, ResetSentPage, ResetStartPage
+from pages.base import fill_date
+from pages.gov import CmdAuthorisePage, CmdCodePage, CmdCredentialsPage, GovChoicePage
+from pages.portal import (
+    ContactsCodePage,
+    ContactsPage,
+    HomePage,
+    LoginChoicePage,
+    LoginFormPage,
+    PersonalAreaPage,
+    SecondFactorPage,
+)
+from pages.registration import ChannelPage, IdentificationPage, RegistrationDonePage, TermsPage
+
+
+def _login_form(run: Run) -> LoginFormPage:
+    """From the home page to the login form, as a citizen clicks there."""
+    home = HomePage(run.page).open(run.base_url).expect_loaded()
+    home.log_in.click()
+    LoginChoicePage(run.page).expect_loaded().user_login.click()
+    return LoginFormPage(run.page).expect_loaded()
+
+
+def _identify(run: Run) -> list[Locator]:
+    screen = IdentificationPage(run.page)
+    return [screen.niss, screen.birth_date, screen.not_a_robot]
+
+
+def _fill_identification(run: Run, elements: Sequence[Locator]) -> None:
+    niss, birth_date, robot = elements
+    niss.fill(run.citizen.niss)
+    fill_date(birth_date, run.citizen.birth_date)
+    robot.check()
+
+
+def _account_type(run: Run) -> Locator:
+    kind = labels.CITIZEN if run.citizen.kind == "person" else labels.COMPANY
+    return IdentificationPage(run.page).account_type(kind)
+
+
+REGISTRATION = Flow(
+    name="registration",
+    title_pt="Registo na Segurança Social Direta",
+    title_en="Registration on the Social Security Portal",
+    source=f"{labels.GUIDE_000}, registration steps 1-10",
+    steps=(
+        open_portal("1"),
+        click(
+            "2", labels.LOG_IN, lambda r: HomePage(r.page).log_in, lambda r: LoginChoicePage(r.page)
+        ),
+        click(
+            "3",
+            labels.SS_USER,
+            lambda r: LoginChoicePage(r.page).user_login,
+            lambda r: LoginFormPage(r.page),
+        ),
+        click(
+            "4",
+            labels.REGISTER,
+            lambda r: LoginFormPage(r.page).register,
+            lambda r: TermsPage(r.page),
+        ),
+        click(
+            "5",
+            labels.ACCEPT_TERMS,
+            lambda r: TermsPage(r.page).accept,
+            lambda r: IdentificationPage(r.page),
+        ),
+        choose("6", labels.ACCOUNT_TYPE, _account_type),
+        Step("7", labels.IDENTIFICATION, "fill", _identify, _fill_identification),
+        click(
+            "8",
+            labels.NEXT_CHANNEL,
+            lambda r: IdentificationPage(r.page).next,
+            lambda r: ChannelPage(r.page),
+        ),
+        choose("9", labels.CHANNEL, lambda r: ChannelPage(r.page).channel(channel_label(r))),
+        click(
+            "10",
+            labels.REQUEST_CODE,
+            lambda r: ChannelPage(r.page).request_code,
+            lambda r: RegistrationDonePage(r.page),
+        ),
+    ),
+)
+
+ACTIVATION = Flow(
+    name="activation",
+    title_pt="Ativar conta",
+    title_en="Activate account",
+    source=f"{labels.GUIDE_000}, activation steps 1-8",
+    requires=("registration",),
+    steps=(
+        click("1", labels.ACTIVATE, lambda r: _login_form(r).activate, lambda r: CodePage(r.page)),
+        fill("2", labels.NISS, lambda r: CodePage(r.page).niss, lambda r: r.citizen.niss),
+        fill(
+            "3",
+            labels.VERIFICATION_CODE,
+            lambda r: CodePage(r.page).code,
+            lambda r: r.codes.latest(r.citizen.niss, "registration"),
+            secret=True,
+        ),
+        click(
+            "4",
+            labels.CONFIRM_CODE,
+            lambda r: CodePage(r.page).confirm,
+            lambda r: PasswordPage(r.page),
+        ),
+        fill(
+            "5",
+            labels.PASSWORD,
+            lambda r: PasswordPage(r.page).password,
+            lambda r: r.citizen.password,
+            secret=True,
+        ),
+        fill(
+            "6",
+            labels.PASSWORD_CONFIRMATION,
+            lambda r: PasswordPage(r.page).confirmation,
+            lambda r: r.citizen.password,
+            secret=True,
+        ),
+        click(
+            "7",
+            labels.CONFIRM_PASSWORD,
+            lambda r: PasswordPage(r.page).confirm,
+            lambda r: AccessPage(r.page),
+        ),
+        click(
+            "8",
+            labels.ACCESS_LINK,
+            lambda r: AccessPage(r.page).access_link,
+            lambda r: LoginFormPage(r.page),
+        ),
+    ),
+)
+
+
+def _credentials(run: Run) -> list[Locator]:
+    form = LoginFormPage(run.page)
+    return [form.niss, form.password]
+
+
+def _fill_credentials(run: Run, elements: Sequence[Locator]) -> None:
+    niss, password = elements
+    niss.fill(run.citizen.niss)
+    password.fill(run.notes.get("password", run.citizen.password))
+
+
+LOGIN = Flow(
+    name="login",
+    title_pt="Iniciar sessão com NISS e palavra-passe",
+    title_en="Log in with NISS and password",
+    source="the portal's screens (one-time code since 2026; contacts after authentication)",
+    requires=("registration", "activation"),
+    steps=(
+        open_portal("1"),
+        click(
+            "2", labels.LOG_IN, lambda r: HomePage(r.page).log_in, lambda r: LoginChoicePage(r.page)
+        ),
+        click(
+            "3",
+            labels.SS_USER,
+            lambda r: LoginChoicePage(r.page).user_login,
+            lambda r: LoginFormPage(r.page),
+        ),
+        Step("4", labels.NISS, "fill", _credentials, _fill_credentials, secret=True),
+        click(
+            "5",
+            labels.ENTER,
+            lambda r: LoginFormPage(r.page).enter,
+            lambda r: SecondFactorPage(r.page),
+        ),
+        choose("6", labels.CHANNEL, lambda r: SecondFactorPage(r.page).channel(channel_label(r))),
+        click(
+            "7",
+            labels.SEND_CODE,
+            lambda r: SecondFactorPage(r.page).send_code,
+            lambda r: SecondFactorPage(r.page),
+        ),
+        fill(
+            "8",
+            labels.LOGIN_CODE,
+            lambda r: SecondFactorPage(r.page).code,
+            lambda r: r.codes.latest(r.citizen.niss, "login"),
+            secret=True,
+        ),
+        click(
+            "9",
+            labels.VALIDATE_CODE,
+            lambda r: SecondFactorPage(r.page).validate,
+            lambda r: ContactsPage(r.page),
+        ),
+        click(
+            "10",
+            labels.SAVE_CONTACTS,
+            lambda r: ContactsPage(r.page).save,
+            lambda r: ContactsCodePage(r.page),
+        ),
+        fill(
+            "11",
+            labels.CONTACTS_CODE,
+            lambda r: ContactsCodePage(r.page).code,
+            lambda r: r.codes.latest(r.citizen.niss, "contacts"),
+            secret=True,
+        ),
+        click(
+            "12",
+            labels.VALIDATE_CONTACTS,
+            lambda r: ContactsCodePage(r.page).validate,
+            lambda r: PersonalAreaPage(r.page),
+        ),
+    ),
+)
+
+
+def _reset_identity(run: Run) -> list[Locator]:
+    screen = ResetStartPage(run.page)
+    return [screen.niss, screen.birth_date]
+
+
+def _fill_reset_identity(run: Run, elements: Sequence[Locator]) -> None:
+    niss, birth_date = elements
+    niss.fill(run.citizen.niss)
+    fill_date(birth_date, run.citizen.birth_date)
+
+
+PASSWORD_RESET = Flow(
+    name="password_reset",
+    title_pt="Perdi a minha palavra-passe",
+    title_en="I forgot my password",
+    source=f"{labels.GUIDE_001}, activation note 5, and the portal's screens",
+    requires=("registration", "activation"),
+    steps=(
+        click(
+            "1",
+            labels.LOST_PASSWORD,
+            lambda r: _login_form(r).lost_password,
+            lambda r: ResetStartPage(r.page),
+        ),
+        Step("2", labels.BIRTH_DATE, "fill", _reset_identity, _fill_reset_identity),
+        click(
+            "3", labels.NEXT, lambda r: ResetStartPage(r.page).next, lambda r: ChannelPage(r.page)
+        ),
+        choose("4", labels.CHANNEL, lambda r: ChannelPage(r.page).channel(channel_label(r))),
+        click(
+            "5",
+            labels.REQUEST_CODE,
+            lambda r: ChannelPage(r.page).request_code,
+            lambda r: ResetSentPage(r.page),
+        ),
+        click(
+            "6",
+            labels.ENTER_CODE,
+            lambda r: ResetSentPage(r.page).enter_code,
+            lambda r: CodePage(r.page),
+        ),
+        fill("7", labels.NISS, lambda r: CodePage(r.page).niss, lambda r: r.citizen.niss),
+        fill(
+            "8",
+            labels.VERIFICATION_CODE,
+            lambda r: CodePage(r.page).code,
+            lambda r: r.codes.latest(r.citizen.niss, "password_reset"),
+            secret=True,
+        ),
+        click(
+            "9",
+            labels.CONFIRM_CODE,
+            lambda r: CodePage(r.page).confirm,
+            lambda r: PasswordPage(r.page),
+        ),
+        fill(
+            "10",
+            labels.PASSWORD,
+            lambda r: PasswordPage(r.page).password,
+            lambda r: r.citizen.new_password,
+            secret=True,
+        ),
+        fill(
+            "11",
+            labels.PASSWORD_CONFIRMATION,
+            lambda r: PasswordPage(r.page).confirmation,
+            lambda r: r.citizen.new_password,
+            secret=True,
+        ),
+        click(
+            "12",
+            labels.CONFIRM_PASSWORD,
+            lambda r: PasswordPage(r.page).confirm,
+            lambda r: AccessPage(r.page),
+        ),
+        click(
+            "13",
+            labels.ACCESS_LINK,
+            lambda r: AccessPage(r.page).access_link,
+            lambda r: LoginFormPage(r.page),
+        ),
+    ),
+)
+
+
+def _gov_option(run: Run) -> Locator:
+    HomePage(run.page).log_in.click()
+    return LoginChoicePage(run.page).expect_loaded().autenticacao_gov
+
+
+def _cmd_credentials(run: Run) -> list[Locator]:
+    screen = CmdCredentialsPage(run.page)
+    return [screen.mobile, screen.pin]
+
+
+def _fill_cmd_credentials(run: Run, elements: Sequence[Locator]) -> None:
+    mobile, pin = elements
+    mobile.fill(run.citizen.cmd_mobile or "")
+    pin.fill(run.citizen.cmd_pin or "")
+
+
+def _back_in_the_portal(run: Run, elements: Sequence[Locator]) -> None:
+    elements[0].click()
+    # The first visit asks to confirm the contacts; later ones land in the personal area.
+    landing = PersonalAreaPage(run.page).landmark().or_(ContactsPage(run.page).landmark())
+    expect(landing, "expected to be back in the portal, authenticated").to_be_visible()
+
+
+CMD = Flow(
+    name="cmd",
+    title_pt="Registo com a Chave Móvel Digital",
+    title_en="Registration with the Digital Mobile Key",
+    source=f"{labels.GUIDE_000}, Digital Mobile Key steps 1-3",
+    steps=(
+        open_portal("1"),
+        click("2", labels.GOV, _gov_option, lambda r: GovChoicePage(r.page)),
+        click(
+            "3a",
+            labels.CMD,
+            lambda r: GovChoicePage(r.page).chave_movel_digital,
+            lambda r: CmdCredentialsPage(r.page),
+        ),
+        Step("3b", labels.PIN, "fill", _cmd_credentials, _fill_cmd_credentials, secret=True),
+        click(
+            "3c",
+            labels.CONTINUE,
+            lambda r: CmdCredentialsPage(r.page).continue_,
+            lambda r: CmdAuthorisePage(r.page),
+        ),
+        click(
+            "3d",
+            labels.AUTHORISE,
+            lambda r: CmdAuthorisePage(r.page).authorise,
+            lambda r: CmdCodePage(r.page),
+        ),
+        fill(
+            "3e",
+            labels.SECURITY_CODE,
+            lambda r: CmdCodePage(r.page).code,
+            lambda r: r.codes.latest(r.citizen.niss, "cmd"),
+            secret=True,
+        ),
+        Step(
+            "3f",
+            labels.CONFIRM,
+            "click",
+            lambda r: [CmdCodePage(r.page).confirm],
+            _back_in_the_portal,
+        ),
+    ),
+)
+
+FLOWS: dict[str, Flow] = {
+    flow.name: flow for flow in (REGISTRATION, ACTIVATION, LOGIN, PASSWORD_RESET, CMD)
+}
+
+
+def with_prerequisites(names: Sequence[str]) -> list[Flow]:
+    """The named flows preceded by those they require, each once, in a runnable order."""
+    ordered: list[Flow] = []
+
+    def add(name: str) -> None:
+        flow = FLOWS[name]
+        for required in flow.requires:
+            add(required)
+        if flow not in ordered:
+            ordered.append(flow)
+
+    for name in names:
+        add(name)
+    return ordered

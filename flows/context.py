@@ -1,0 +1,81 @@
+"""What a run of a flow works with: the browser page, the portal, the citizen, the codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Protocol
+
+from playwright.sync_api import Page
+
+
+class CodeSource(Protocol):
+    """Where verification codes come from: the portal's test outbox, an SMS gateway, ..."""
+
+    def latest(self, niss: str, purpose: str) -> str:
+        """The newest code sent to ``niss`` for ``purpose`` (registration, login, contacts,
+        password_reset, cmd). Raises ``CodeNotFound`` when there is none."""
+        ...
+
+
+class CodeNotFound(LookupError):
+    """No code arrived; the message says for what."""
+
+
+@dataclass(frozen=True)
+class Citizen:
+    """A synthetic citizen as the flows need them. Never a real person."""
+
+    niss: str
+    name: str
+    birth_date: date
+    password: str
+    kind: str = "person"
+    email: str | None = None
+    mobile: str | None = None
+    address: str | None = None
+    new_password: str = ""
+    cmd_mobile: str | None = None
+    cmd_pin: str | None = None
+
+    @property
+    def channel(self) -> str:
+        """The channel registration offers first: SMS, else email, else a letter."""
+        if self.mobile:
+            return "sms"
+        return "email" if self.email else "letter"
+
+    def secrets(self) -> list[str]:
+        """Everything about this citizen that must never appear in a report, log or guide."""
+        values = [
+            self.niss,
+            self.password,
+            self.new_password,
+            self.email,
+            self.mobile,
+            self.address,
+            self.cmd_mobile,
+            self.cmd_pin,
+            self.birth_date.strftime("%d-%m-%Y"),
+            self.birth_date.isoformat(),
+            *self.name.split(),
+        ]
+        return [v for v in values if v and len(v) > 2]
+
+
+@dataclass
+class Run:
+    """One execution of a flow. ``channel`` chooses the verification channel where a flow
+    asks; ``notes`` lets steps hand values to later steps."""
+
+    page: Page
+    base_url: str
+    citizen: Citizen
+    codes: CodeSource
+    channel: str | None = None
+    timeout_ms: float = 10_000
+    notes: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def chosen_channel(self) -> str:
+        return self.channel or self.citizen.channel

@@ -1,0 +1,88 @@
+"""A documented step is a value; a flow is an ordered tuple of them.
+
+A step does its work in two parts so that observers can look between them: ``locate`` reaches
+the screen and returns the elements the step acts on (a guide highlights them), then ``act``
+acts on them and, when the step leads to another screen, checks that it arrived.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from typing import Literal
+
+from playwright.sync_api import Locator
+
+from flows.context import Run
+from pages.labels import Label
+
+Verb = Literal["open", "click", "fill", "choose", "check"]
+Locate = Callable[[Run], Sequence[Locator]]
+Act = Callable[[Run, Sequence[Locator]], None]
+
+VERBS_EN = {
+    "open": "Open",
+    "click": "Click on",
+    "fill": "Fill in",
+    "choose": "Choose",
+    "check": "Tick",
+}
+VERBS_PT = {
+    "open": "Abra",
+    "click": "Clique em",
+    "fill": "Preencha",
+    "choose": "Escolha",
+    "check": "Assinale",
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    number: str
+    label: Label
+    verb: Verb
+    locate: Locate
+    act: Act
+    # The step types a secret (password, PIN, code): observers must not show its values.
+    secret: bool = False
+
+    @property
+    def title(self) -> str:
+        """``4. Registar (Register)``: the number and wording the documentation gives."""
+        return f"{self.number}. {self.label.gloss()}"
+
+    def instruction(self, language: str = "en") -> str:
+        """The step in words: "Click on **Registar** (Register)" or "Clique em **Registar**"."""
+        if language == "pt":
+            return f"{VERBS_PT[self.verb]} **{self.label.pt}**"
+        gloss = "" if self.label.pt == self.label.en else f" ({self.label.en})"
+        return f"{VERBS_EN[self.verb]} **{self.label.pt}**{gloss}"
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    title_pt: str
+    title_en: str
+    steps: tuple[Step, ...]
+    # Flows that must have run for the same citizen first (activation needs registration).
+    requires: tuple[str, ...] = ()
+    # Creates or changes accounts: never against the production portal.
+    writes: bool = True
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        numbers = [s.number for s in self.steps]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError(f"flow {self.name!r} repeats a step number")
+
+    @property
+    def title(self) -> str:
+        return f"{self.title_pt} ({self.title_en})"
+
+    def until(self, number: str) -> Flow:
+        """The flow's steps up to and including ``number``: to stop where a test takes over."""
+        numbers = [s.number for s in self.steps]
+        if number not in numbers:
+            raise ValueError(f"flow {self.name!r} has no step {number!r}")
+        return replace(self, steps=self.steps[: numbers.index(number) + 1])

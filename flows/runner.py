@@ -1,0 +1,168 @@
+"""The one runner: executes a flow's steps in order and tells observers about each.
+
+Observers receive ``flow_started``, ``step_started`` (with the located elements, before the
+action), ``step_finished`` (with the outcome and duration) and ``flow_finished``. An observer
+that raises does not stop the flow: its error is logged and the run goes on, since a report
+must never change what it reports on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Response
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from flows.context import CodeNotFound, Run
+from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
+from flows.flow import Flow, Step
+
+log = logging.getLogger("flows.runner")
+
+
+@dataclass
+class StepResult:
+    step: Step
+    passed: bool
+    duration_s: float
+    error: FlowError | None = None
+    elements: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FlowResult:
+    flow: Flow
+    steps: list[StepResult]
+    duration_s: float
+
+    @property
+    def passed(self) -> bool:
+        return all(s.passed for s in self.steps) and len(self.steps) == len(self.flow.steps)
+
+    @property
+    def error(self) -> FlowError | None:
+        return next((s.error for s in self.steps if s.error), None)
+
+
+class Observer:
+    """Base class with every notification a no-op; override what you need."""
+
+    def flow_started(self, flow: Flow, run: Run) -> None: ...
+
+    def step_started(self, step: Step, run: Run, elements: Sequence[Locator]) -> None: ...
+
+    def step_finished(self, step: Step, run: Run, result: StepResult) -> None: ...
+
+    def flow_finished(self, flow: Flow, run: Run, result: FlowResult) -> None: ...
+
+
+class _Navigation:
+    """The status of the last page the browser loaded, to tell a 5xx from a missing label."""
+
+    def __init__(self, run: Run):
+        self.status: int | None = None
+        self.page = run.page
+
+    def __call__(self, response: Response) -> None:
+        if response.request.is_navigation_request() and response.frame == self.page.main_frame:
+            self.status = response.status
+
+
+class Runner:
+    def __init__(self, observers: Sequence[Observer] = ()):
+        self.observers = list(observers)
+
+    def run(self, flow: Flow, run: Run, *, raise_on_failure: bool = True) -> FlowResult:
+        """Run every step; the first failure ends the flow and is raised, classified."""
+        navigation = _Navigation(run)
+        run.page.on("response", navigation)
+        run.page.set_default_timeout(run.timeout_ms)
+        self._notify("flow_started", flow, run)
+        results: list[StepResult] = []
+        started = time.perf_counter()
+        try:
+            for step in flow.steps:
+                result = self._run_step(flow, step, run, navigation)
+                results.append(result)
+                if not result.passed:
+                    break
+        finally:
+            run.page.remove_listener("response", navigation)
+        outcome = FlowResult(flow, results, time.perf_counter() - started)
+        self._notify("flow_finished", flow, run, outcome)
+        if raise_on_failure and outcome.error is not None:
+            raise outcome.error
+        return outcome
+
+    def _run_step(self, flow: Flow, step: Step, run: Run, navigation: _Navigation) -> StepResult:
+        started = time.perf_counter()
+        elements: Sequence[Locator] = ()
+        try:
+            elements = step.locate(run)
+            self._notify("step_started", step, run, elements)
+            step.act(run, elements)
+        except Exception as error:
+            failure = classify(error, flow, step, navigation.status)
+            result = StepResult(
+                step, False, time.perf_counter() - started, failure, _describe(elements)
+            )
+        else:
+            result = StepResult(
+                step, True, time.perf_counter() - started, elements=_describe(elements)
+            )
+        self._notify("step_finished", step, run, result)
+        return result
+
+    def _notify(self, event: str, *args: object) -> None:
+        for observer in self.observers:
+            try:
+                getattr(observer, event)(*args)
+            except Exception:
+                log.exception("observer %s failed on %s", type(observer).__name__, event)
+
+
+def classify(error: BaseException, flow: Flow, step: Step, status: int | None) -> FlowError:
+    """Turn whatever a step raised into one of the three kinds of failure."""
+    where = f"step {step.title} of {flow.name}"
+    first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    if isinstance(error, FlowError):
+        return error
+    if status is not None and status >= 500:
+        return PortalUnavailable(
+            f"{where}: the portal answered HTTP {status}",
+            flow=flow.name,
+            step=step.number,
+            cause=error,
+        )
+    if isinstance(error, PlaywrightError) and "net::ERR_" in str(error):
+        return PortalUnavailable(
+            f"{where}: the portal cannot be reached ({first_line})",
+            flow=flow.name,
+            step=step.number,
+            cause=error,
+        )
+    if isinstance(error, PlaywrightTimeout | AssertionError):
+        documented = f" (documented in {step.label.source})" if step.label.source else ""
+        return PortalDefect(
+            f"{where}: '{step.label.pt}'{documented} was not found or the screen did not "
+            f"follow: {first_line}",
+            flow=flow.name,
+            step=step.number,
+            cause=error,
+        )
+    if isinstance(error, CodeNotFound):
+        return PortalDefect(f"{where}: {first_line}", flow=flow.name, step=step.number, cause=error)
+    return HarnessDefect(
+        f"{where}: {type(error).__name__}: {first_line}",
+        flow=flow.name,
+        step=step.number,
+        cause=error,
+    )
+
+
+def _describe(elements: Sequence[Locator]) -> list[str]:
+    return [str(element) for element in elements]

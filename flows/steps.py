@@ -1,0 +1,57 @@
+"""Building blocks for steps: click, fill, choose, and open the portal."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from playwright.sync_api import Locator
+
+from flows.context import Run
+from flows.flow import Step
+from pages import labels
+from pages.base import Screen
+from pages.labels import Label
+from pages.portal import HomePage
+
+Where = Callable[[Run], Locator]
+NextScreen = Callable[[Run], Screen]
+
+CHANNEL_LABELS = {"email": labels.EMAIL, "sms": labels.SMS, "letter": labels.LETTER}
+
+
+def open_portal(number: str) -> Step:
+    def act(run: Run, _: Sequence[Locator]) -> None:
+        HomePage(run.page).open(run.base_url).expect_loaded()
+
+    return Step(number, labels.PORTAL, "open", lambda run: [], act)
+
+
+def click(number: str, label: Label, where: Where, then: NextScreen | None = None) -> Step:
+    """Click the element; when ``then`` is given, check that its screen follows."""
+
+    def act(run: Run, elements: Sequence[Locator]) -> None:
+        elements[0].click()
+        if then is not None:
+            then(run).expect_loaded()
+
+    return Step(number, label, "click", lambda run: [where(run)], act)
+
+
+def fill(
+    number: str, label: Label, where: Where, value: Callable[[Run], str], *, secret: bool = False
+) -> Step:
+    def act(run: Run, elements: Sequence[Locator]) -> None:
+        elements[0].fill(value(run))
+
+    return Step(number, label, "fill", lambda run: [where(run)], act, secret=secret)
+
+
+def choose(number: str, label: Label, where: Where) -> Step:
+    def act(run: Run, elements: Sequence[Locator]) -> None:
+        elements[0].check()
+
+    return Step(number, label, "choose", lambda run: [where(run)], act)
+
+
+def channel_label(run: Run) -> Label:
+    return CHANNEL_LABELS[run.chosen_channel]

@@ -1,0 +1,76 @@
+"""A client for the portal's test-control API (``/__test__/``).
+
+The bundled mock offers it; a staging portal may offer the same contract. Every call sends the
+test token in ``X-Test-Token``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+
+
+class TestApiError(RuntimeError):
+    """The test-control API refused a call or is not there; the message says which and why."""
+
+    __test__ = False  # not a pytest test class, despite the name
+
+
+class TestControl:
+    __test__ = False
+
+    def __init__(self, base_url: str, token: str, *, timeout: float = 15.0):
+        self.client = httpx.Client(
+            base_url=base_url.rstrip("/"), headers={"X-Test-Token": token}, timeout=timeout
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def __enter__(self) -> TestControl:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = self.client.request(method, f"/__test__/{path}", **kwargs)
+        except httpx.HTTPError as error:
+            raise TestApiError(f"test-control API unreachable: {error}") from None
+        if response.status_code == 404 and path == "reset":
+            raise TestApiError("this portal has no test-control API (404)")
+        if response.status_code == 401:
+            raise TestApiError("the test token was refused (401): check SENTINEL_TEST_TOKEN")
+        if response.is_error:
+            detail = response.json().get("error", response.text) if response.content else ""
+            raise TestApiError(f"{method} /__test__/{path}: {response.status_code} {detail}")
+        return response.json()
+
+    def create_citizen(self, **record: Any) -> dict[str, Any]:
+        return self._call("POST", "citizens", json=record)
+
+    def citizen(self, niss: str) -> dict[str, Any]:
+        return self._call("GET", f"citizens/{niss}")
+
+    def outbox(self, niss: str) -> list[dict[str, Any]]:
+        return self._call("GET", "outbox", params={"niss": niss})
+
+    def advance_clock(self, seconds: float) -> str:
+        return self._call("POST", "clock", json={"advance_seconds": seconds})["now"]
+
+    def set_faults(self, **faults: Any) -> dict[str, Any]:
+        return self._call("POST", "faults", json=faults)
+
+    def clear_faults(self) -> None:
+        self._call("DELETE", "faults")
+
+    def set_wording(self, profile: str) -> None:
+        self._call("POST", "wording", json={"profile": profile})
+
+    def set_markup(self, style: str) -> None:
+        self._call("POST", "markup", json={"style": style})
+
+    def reset(self) -> None:
+        self._call("POST", "reset")

@@ -1,0 +1,67 @@
+"""Every documented flow end to end, on both wordings and both markups of the portal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import allure
+import pytest
+from playwright.sync_api import Page, expect
+
+from flows import catalog
+from pages.portal import PersonalAreaPage
+from tests.e2e.conftest import VARIANTS
+
+
+@allure.story("Documented steps on each wording and markup")
+@pytest.mark.parametrize("portal_variant", VARIANTS, indirect=True)
+@pytest.mark.parametrize("name", list(catalog.FLOWS))
+def test_each_flow_end_to_end(run_flow, citizen, name, portal_variant) -> None:
+    person = citizen(cmd=(name == "cmd"))
+    result = run_flow(name, person)
+    assert result.passed
+    assert [s.step.number for s in result.steps] == [s.number for s in catalog.FLOWS[name].steps]
+
+
+@allure.story("Registration by each channel")
+@pytest.mark.parametrize("channel", ["sms", "email"])
+def test_the_code_goes_by_the_chosen_channel(run_flow, citizen, test_control, channel) -> None:
+    person = citizen(channel="sms")  # both contacts registered: the citizen chooses
+    run_flow("registration", person, channel=channel)
+    [message] = test_control.outbox(person.niss)
+    assert message["channel"] == channel
+    assert message["to"] == (person.mobile if channel == "sms" else person.email)
+
+
+@allure.story("Registration by each channel")
+def test_a_foreign_mobile_receives_the_code(run_flow, citizen, test_control) -> None:
+    person = citizen(channel="sms", foreign_mobile=True)
+    assert not person.mobile.startswith("+351")
+    run_flow("registration", person, channel="sms")
+    assert test_control.outbox(person.niss)[0]["to"] == person.mobile
+    run_flow("activation", person, prerequisites=False)
+
+
+@allure.story("Registration by each channel")
+def test_by_letter_once_the_clock_passes_delivery(run_flow, citizen, test_control) -> None:
+    person = citizen(channel="letter")
+    run_flow("registration", person, channel="letter")
+    [letter] = test_control.outbox(person.niss)
+    assert letter["delivered"] is False
+    test_control.advance_clock(timedelta(days=12).total_seconds())
+    result = run_flow("activation", person, prerequisites=False)
+    assert result.passed
+
+
+@allure.story("Registration by each channel")
+def test_a_company_registers(run_flow, citizen, test_control) -> None:
+    company = citizen(kind="company", channel="email")
+    run_flow("registration", company)
+    assert test_control.citizen(company.niss)["account"]["status"] == "pending"
+
+
+@allure.story("Login")
+def test_after_login_the_citizen_is_in_the_personal_area(run_flow, citizen, page: Page) -> None:
+    person = citizen(channel="email")
+    run_flow("login", person)
+    expect(PersonalAreaPage(page).log_out).to_be_visible()
