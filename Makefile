@@ -5,17 +5,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
+WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup run test lint browser clean
+.PHONY: setup run mock report test lint browser clean
 
-setup: $(VENV)/.installed browser
+setup: $(VENV)/.installed node_modules/.installed browser
 
 # The virtual environment with pinned packages; redone when the dependencies change.
 $(VENV)/.installed: pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	@touch $@
+
+# Allure Report 3 (npm `allure`, pinned in package-lock.json): renders the HTML reports.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Playwright cannot download its browsers here: use Debian's chromium, installed when missing.
@@ -28,7 +34,12 @@ browser: $(VENV)/.installed
 	fi
 	@$(BIN)/python -m sentinel.browser
 
+# The main job: every documented flow against the bundled mock, then the Allure report.
 run: setup
+	$(BIN)/sentinel run --target mock
+
+# Serve the bundled mock portal on its own, with the test-control API.
+mock: setup
 	@mkdir -p reports/mock-portal
 	@test -s reports/mock-portal/test-token || \
 	  $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(16))" > reports/mock-portal/test-token
@@ -36,12 +47,18 @@ run: setup
 	SENTINEL_TEST_TOKEN="$$(cat reports/mock-portal/test-token)" \
 	  $(BIN)/sentinel mock --host $(HOST) --port $(PORT) --db reports/mock-portal/portal.db
 
+report: setup
+	$(BIN)/sentinel report
+
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+# The whole suite, headless, on $(WORKERS) workers; the Allure report is built either way.
 test: setup lint
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	rm -rf reports/allure-results
+	$(BIN)/python -m pytest -n $(WORKERS) --alluredir reports/allure-results $(PYTEST_ARGS); \
+	  status=$$?; $(BIN)/sentinel report || true; exit $$status
 
 clean:
-	rm -rf $(VENV) reports .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules reports test-results .pytest_cache .ruff_cache *.egg-info

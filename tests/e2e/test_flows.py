@@ -17,6 +17,8 @@ from tests.e2e.conftest import VARIANTS
 @pytest.mark.parametrize("portal_variant", VARIANTS, indirect=True)
 @pytest.mark.parametrize("name", list(catalog.FLOWS))
 def test_each_flow_end_to_end(run_flow, citizen, name, portal_variant) -> None:
+    wording, markup = portal_variant
+    allure.dynamic.title(f"{catalog.FLOWS[name].title}: {wording} wording, {markup} markup")
     person = citizen(cmd=(name == "cmd"))
     result = run_flow(name, person)
     assert result.passed

@@ -1,0 +1,99 @@
+"""``sentinel run`` and the suite against a portal given by URL, as users start them."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sentinel.mock_server import start_in_background
+from sentinel.report import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+NISS_LIKE = re.compile(r"(?<![\w-])\d{11}(?![\w-])")
+CODE_OR_PIN_LIKE = re.compile(r"(?<![\w-])(\d{6}|\d{4})(?![\w-])")
+
+
+def outside_pytest() -> dict[str, str]:
+    """The environment of a shell: without this session's (or xdist worker's) variables, which
+    would make the inner pytest act as part of this one."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+
+
+def test_sentinel_run_writes_documented_steps_and_the_report(tmp_path: Path) -> None:
+    results, report = tmp_path / "results", tmp_path / "report"
+    config = tmp_path / "allurerc.mjs"  # the project's, with the history kept in tmp_path
+    config.write_text(
+        f'import base from "{PROJECT_ROOT / "allurerc.mjs"}";\n'
+        f'export default {{ ...base, historyPath: "{tmp_path / "history.jsonl"}" }};\n'
+    )
+    command = [sys.executable, "-m", "sentinel", "run", "--flow", "registration"]
+    command += ["--results", str(results), "--output", str(report), "--config", str(config)]
+    done = subprocess.run(
+        command,
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        check=False,
+        env=outside_pytest(),
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert f"Allure report:  {report / 'index.html'}" in done.stdout
+    assert (report / "index.html").stat().st_size > 100_000  # self-contained, screenshots in
+    assert (tmp_path / "history.jsonl").exists()
+
+    [result] = [json.loads(p.read_text()) for p in results.glob("*-result.json")]
+    [flow] = result["steps"]
+    assert flow["name"] == (
+        "Registo na Segurança Social Direta (Registration on the Social Security Portal)"
+    )
+    titles = [step["name"] for step in flow["steps"]]
+    assert len(titles) == 10
+    assert titles[3] == "4. Registar (Register)"
+    assert all(step["attachments"] for step in flow["steps"])  # a screenshot each
+    assert "Browser=chromium" in (results / "environment.properties").read_text()
+    # Titles, parameters and labels carry no NISS, code or PIN.
+    for path in results.glob("*.json"):
+        text = path.read_text()
+        assert not NISS_LIKE.search(text), path.name
+        assert not CODE_OR_PIN_LIKE.search(text), path.name
+
+
+def test_the_suite_runs_against_a_portal_given_by_url(tmp_path: Path) -> None:
+    mock = start_in_background(tmp_path / "portal.db", "url-token")
+    try:
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pytest",
+                "tests/e2e/test_flows.py",
+                "-q",
+                "-p",
+                "no:cacheprovider",
+                "--base-url",
+                mock.url,
+                "-k",
+                "end_to_end and activation",
+                "-o",
+                "addopts=",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            timeout=300,
+            check=False,
+            env={**outside_pytest(), "SENTINEL_TEST_TOKEN": "url-token"},
+        )
+    finally:
+        mock.stop()
+    assert done.returncode == 0, done.stdout[-3000:]
+    assert "2 passed" in done.stdout
+    assert "POST /registo/canal" in mock.log.read_text()  # it really ran against that portal
