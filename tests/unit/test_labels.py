@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+import pytest
+
+from pages import labels
+
+
+def test_every_label_has_a_portuguese_text_and_an_english_gloss() -> None:
+    for name, label in labels.catalogue().items():
+        assert label.pt.strip(), name
+        assert label.en.strip(), name
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        (labels.REGISTER, "Registar"),
+        (labels.REGISTER, "Efetuar Registo"),
+        (labels.ACTIVATE, "Ativar a minha conta"),
+        (labels.ACCEPT_TERMS, "Li e aceito os termos e condições do serviço"),
+        (labels.SS_USER, "Autenticar com utilizador da Segurança Social"),
+        (labels.PASSWORD, "  Palavra-passe "),
+    ],
+)
+def test_every_documented_wording_matches(label: labels.Label, text: str) -> None:
+    assert label.pattern.match(text)
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        (labels.PASSWORD, "Confirmação da palavra-passe"),
+        (labels.CONFIRM_CODE, "Confirmar"),
+        (labels.REGISTER, "Registar empresa"),
+        (labels.EMAIL, "Email a***@x.pt"),
+    ],
+)
+def test_other_text_does_not_match(label: labels.Label, text: str) -> None:
+    assert not label.pattern.match(text)
+
+
+def test_the_gloss_reads_as_the_guides_write_it() -> None:
+    assert labels.REGISTER.gloss() == "Registar (Register)"
+    assert labels.GOV.gloss() == "Autenticação.gov"
+
+
+def test_documented_labels_name_their_guide_and_step() -> None:
+    assert labels.REGISTER.source == f"{labels.GUIDE_000} registration 4"
+    assert labels.LOST_PASSWORD.source.startswith(labels.GUIDE_001)
