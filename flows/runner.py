@@ -95,7 +95,7 @@ class Runner:
         outcome = FlowResult(flow, results, time.perf_counter() - started)
         self._notify("flow_finished", flow, run, outcome)
         if raise_on_failure and outcome.error is not None:
-            raise outcome.error
+            raise outcome.error from outcome.error.cause
         return outcome
 
     def _run_step(self, flow: Flow, step: Step, run: Run, navigation: _Navigation) -> StepResult:

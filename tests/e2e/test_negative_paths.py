@@ -56,6 +56,7 @@ def test_an_account_already_registered(page: Page, run_flow, citizen) -> None:
     expect(screen.niss).to_have_accessible_description(re.compile("já tem registo"))
 
 
+@pytest.mark.exclusive_portal
 def test_an_expired_code_then_the_latest_code(run_flow, citizen, test_control, page) -> None:
     person = citizen(channel="sms")
     run_flow("registration", person)

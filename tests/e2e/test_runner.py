@@ -85,7 +85,10 @@ def test_a_missing_documented_label_is_a_portal_defect_naming_its_step(page: Pag
     assert recorder.events[-2:] == ["end 2 failed", "done False"]  # step 3 never ran
 
 
-def test_a_5xx_page_is_the_portal_unavailable(page: Page, sentinel_target, test_control) -> None:
+@pytest.mark.exclusive_portal
+def test_a_5xx_page_is_the_portal_unavailable(
+    page: Page, sentinel_target, test_control, portal_access
+) -> None:
     test_control.set_faults(error_rate=1, error_status=503)
     try:
         open_home = click("1", labels.LOG_IN, lambda r: Screen(r.page).action(labels.LOG_IN))
