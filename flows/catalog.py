@@ -2,12 +2,13 @@
 
 Step numbers and wordings follow the portal's English page (``000``): registration has its 10
 steps, activation its 8, the Chave Móvel Digital its 3 (the third split as the screens ask).
-Login and password reset follow the screens, since no guide numbers them.
+Login and password reset follow the screens, since no guide numbers them. Sequences that two
+flows share (reaching the login form; a code then a new password) are written once below.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from playwright.sync_api import Locator, expect
 
@@ -30,15 +31,59 @@ from pages.portal import (
 from pages.registration import ChannelPage, IdentificationPage, RegistrationDonePage, TermsPage
 
 
+# Shared sequences ------------------------------------------------------------------------
+def _to_login_form() -> tuple[Step, ...]:
+    """Steps 1-3 of the guide: the portal, Iniciar sessão, the portal's own user."""
+    return (
+        open_portal("1"),
+        click("2", labels.LOG_IN, lambda r: HomePage(r.page).log_in, LoginChoicePage),
+        click("3", labels.SS_USER, lambda r: LoginChoicePage(r.page).user_login, LoginFormPage),
+    )
+
+
 def _login_form(run: Run) -> LoginFormPage:
-    """From the home page to the login form, as a citizen clicks there."""
-    home = HomePage(run.page).open(run.base_url).expect_loaded()
-    home.log_in.click()
+    """The same way to the login form, inside one step that starts there."""
+    HomePage(run.page).open(run.base_url).expect_loaded().log_in.click()
     LoginChoicePage(run.page).expect_loaded().user_login.click()
     return LoginFormPage(run.page).expect_loaded()
 
 
-def _identify(run: Run) -> list[Locator]:
+def _code_then_password(
+    first: int, purpose: str, password: Callable[[Run], str]
+) -> tuple[Step, ...]:
+    """NISS and code, then a password and its confirmation, then the way back in: the
+    activation's steps 2-8, which the password reset repeats."""
+    n = [str(number) for number in range(first, first + 7)]
+    return (
+        fill(n[0], labels.NISS, lambda r: CodePage(r.page).niss, lambda r: r.citizen.niss),
+        fill(
+            n[1],
+            labels.VERIFICATION_CODE,
+            lambda r: CodePage(r.page).code,
+            lambda r: r.codes.latest(r.citizen.niss, purpose),
+            secret=True,
+        ),
+        click(n[2], labels.CONFIRM_CODE, lambda r: CodePage(r.page).confirm, PasswordPage),
+        fill(n[3], labels.PASSWORD, lambda r: PasswordPage(r.page).password, password, secret=True),
+        fill(
+            n[4],
+            labels.PASSWORD_CONFIRMATION,
+            lambda r: PasswordPage(r.page).confirmation,
+            password,
+            secret=True,
+        ),
+        click(n[5], labels.CONFIRM_PASSWORD, lambda r: PasswordPage(r.page).confirm, AccessPage),
+        click(n[6], labels.ACCESS_LINK, lambda r: AccessPage(r.page).access_link, LoginFormPage),
+    )
+
+
+# Registration ----------------------------------------------------------------------------
+def _account_type(run: Run) -> Locator:
+    kind = labels.CITIZEN if run.citizen.kind == "person" else labels.COMPANY
+    return IdentificationPage(run.page).account_type(kind)
+
+
+def _identification(run: Run) -> list[Locator]:
     screen = IdentificationPage(run.page)
     return [screen.niss, screen.birth_date, screen.not_a_robot]
 
@@ -50,53 +95,24 @@ def _fill_identification(run: Run, elements: Sequence[Locator]) -> None:
     robot.check()
 
 
-def _account_type(run: Run) -> Locator:
-    kind = labels.CITIZEN if run.citizen.kind == "person" else labels.COMPANY
-    return IdentificationPage(run.page).account_type(kind)
-
-
 REGISTRATION = Flow(
     name="registration",
     title_pt="Registo na Segurança Social Direta",
     title_en="Registration on the Social Security Portal",
     source=f"{labels.GUIDE_000}, registration steps 1-10",
     steps=(
-        open_portal("1"),
-        click(
-            "2", labels.LOG_IN, lambda r: HomePage(r.page).log_in, lambda r: LoginChoicePage(r.page)
-        ),
-        click(
-            "3",
-            labels.SS_USER,
-            lambda r: LoginChoicePage(r.page).user_login,
-            lambda r: LoginFormPage(r.page),
-        ),
-        click(
-            "4",
-            labels.REGISTER,
-            lambda r: LoginFormPage(r.page).register,
-            lambda r: TermsPage(r.page),
-        ),
-        click(
-            "5",
-            labels.ACCEPT_TERMS,
-            lambda r: TermsPage(r.page).accept,
-            lambda r: IdentificationPage(r.page),
-        ),
+        *_to_login_form(),
+        click("4", labels.REGISTER, lambda r: LoginFormPage(r.page).register, TermsPage),
+        click("5", labels.ACCEPT_TERMS, lambda r: TermsPage(r.page).accept, IdentificationPage),
         choose("6", labels.ACCOUNT_TYPE, _account_type),
-        Step("7", labels.IDENTIFICATION, "fill", _identify, _fill_identification),
-        click(
-            "8",
-            labels.NEXT_CHANNEL,
-            lambda r: IdentificationPage(r.page).next,
-            lambda r: ChannelPage(r.page),
-        ),
+        Step("7", labels.IDENTIFICATION, "fill", _identification, _fill_identification),
+        click("8", labels.NEXT_CHANNEL, lambda r: IdentificationPage(r.page).next, ChannelPage),
         choose("9", labels.CHANNEL, lambda r: ChannelPage(r.page).channel(channel_label(r))),
         click(
             "10",
             labels.REQUEST_CODE,
             lambda r: ChannelPage(r.page).request_code,
-            lambda r: RegistrationDonePage(r.page),
+            RegistrationDonePage,
         ),
     ),
 )
@@ -108,51 +124,13 @@ ACTIVATION = Flow(
     source=f"{labels.GUIDE_000}, activation steps 1-8",
     requires=("registration",),
     steps=(
-        click("1", labels.ACTIVATE, lambda r: _login_form(r).activate, lambda r: CodePage(r.page)),
-        fill("2", labels.NISS, lambda r: CodePage(r.page).niss, lambda r: r.citizen.niss),
-        fill(
-            "3",
-            labels.VERIFICATION_CODE,
-            lambda r: CodePage(r.page).code,
-            lambda r: r.codes.latest(r.citizen.niss, "registration"),
-            secret=True,
-        ),
-        click(
-            "4",
-            labels.CONFIRM_CODE,
-            lambda r: CodePage(r.page).confirm,
-            lambda r: PasswordPage(r.page),
-        ),
-        fill(
-            "5",
-            labels.PASSWORD,
-            lambda r: PasswordPage(r.page).password,
-            lambda r: r.citizen.password,
-            secret=True,
-        ),
-        fill(
-            "6",
-            labels.PASSWORD_CONFIRMATION,
-            lambda r: PasswordPage(r.page).confirmation,
-            lambda r: r.citizen.password,
-            secret=True,
-        ),
-        click(
-            "7",
-            labels.CONFIRM_PASSWORD,
-            lambda r: PasswordPage(r.page).confirm,
-            lambda r: AccessPage(r.page),
-        ),
-        click(
-            "8",
-            labels.ACCESS_LINK,
-            lambda r: AccessPage(r.page).access_link,
-            lambda r: LoginFormPage(r.page),
-        ),
+        click("1", labels.ACTIVATE, lambda r: _login_form(r).activate, CodePage),
+        *_code_then_password(2, "registration", lambda r: r.citizen.password),
     ),
 )
 
 
+# Login -----------------------------------------------------------------------------------
 def _credentials(run: Run) -> list[Locator]:
     form = LoginFormPage(run.page)
     return [form.niss, form.password]
@@ -161,7 +139,7 @@ def _credentials(run: Run) -> list[Locator]:
 def _fill_credentials(run: Run, elements: Sequence[Locator]) -> None:
     niss, password = elements
     niss.fill(run.citizen.niss)
-    password.fill(run.notes.get("password", run.citizen.password))
+    password.fill(run.citizen.password)
 
 
 LOGIN = Flow(
@@ -171,29 +149,12 @@ LOGIN = Flow(
     source="the portal's screens (one-time code since 2026; contacts after authentication)",
     requires=("registration", "activation"),
     steps=(
-        open_portal("1"),
-        click(
-            "2", labels.LOG_IN, lambda r: HomePage(r.page).log_in, lambda r: LoginChoicePage(r.page)
-        ),
-        click(
-            "3",
-            labels.SS_USER,
-            lambda r: LoginChoicePage(r.page).user_login,
-            lambda r: LoginFormPage(r.page),
-        ),
+        *_to_login_form(),
         Step("4", labels.NISS, "fill", _credentials, _fill_credentials, secret=True),
-        click(
-            "5",
-            labels.ENTER,
-            lambda r: LoginFormPage(r.page).enter,
-            lambda r: SecondFactorPage(r.page),
-        ),
+        click("5", labels.ENTER, lambda r: LoginFormPage(r.page).enter, SecondFactorPage),
         choose("6", labels.CHANNEL, lambda r: SecondFactorPage(r.page).channel(channel_label(r))),
         click(
-            "7",
-            labels.SEND_CODE,
-            lambda r: SecondFactorPage(r.page).send_code,
-            lambda r: SecondFactorPage(r.page),
+            "7", labels.SEND_CODE, lambda r: SecondFactorPage(r.page).send_code, SecondFactorPage
         ),
         fill(
             "8",
@@ -202,18 +163,8 @@ LOGIN = Flow(
             lambda r: r.codes.latest(r.citizen.niss, "login"),
             secret=True,
         ),
-        click(
-            "9",
-            labels.VALIDATE_CODE,
-            lambda r: SecondFactorPage(r.page).validate,
-            lambda r: ContactsPage(r.page),
-        ),
-        click(
-            "10",
-            labels.SAVE_CONTACTS,
-            lambda r: ContactsPage(r.page).save,
-            lambda r: ContactsCodePage(r.page),
-        ),
+        click("9", labels.VALIDATE_CODE, lambda r: SecondFactorPage(r.page).validate, ContactsPage),
+        click("10", labels.SAVE_CONTACTS, lambda r: ContactsPage(r.page).save, ContactsCodePage),
         fill(
             "11",
             labels.CONTACTS_CODE,
@@ -225,12 +176,13 @@ LOGIN = Flow(
             "12",
             labels.VALIDATE_CONTACTS,
             lambda r: ContactsCodePage(r.page).validate,
-            lambda r: PersonalAreaPage(r.page),
+            PersonalAreaPage,
         ),
     ),
 )
 
 
+# Password reset --------------------------------------------------------------------------
 def _reset_identity(run: Run) -> list[Locator]:
     screen = ResetStartPage(run.page)
     return [screen.niss, screen.birth_date]
@@ -249,73 +201,18 @@ PASSWORD_RESET = Flow(
     source=f"{labels.GUIDE_001}, activation note 5, and the portal's screens",
     requires=("registration", "activation"),
     steps=(
-        click(
-            "1",
-            labels.LOST_PASSWORD,
-            lambda r: _login_form(r).lost_password,
-            lambda r: ResetStartPage(r.page),
-        ),
+        click("1", labels.LOST_PASSWORD, lambda r: _login_form(r).lost_password, ResetStartPage),
         Step("2", labels.BIRTH_DATE, "fill", _reset_identity, _fill_reset_identity),
-        click(
-            "3", labels.NEXT, lambda r: ResetStartPage(r.page).next, lambda r: ChannelPage(r.page)
-        ),
+        click("3", labels.NEXT, lambda r: ResetStartPage(r.page).next, ChannelPage),
         choose("4", labels.CHANNEL, lambda r: ChannelPage(r.page).channel(channel_label(r))),
-        click(
-            "5",
-            labels.REQUEST_CODE,
-            lambda r: ChannelPage(r.page).request_code,
-            lambda r: ResetSentPage(r.page),
-        ),
-        click(
-            "6",
-            labels.ENTER_CODE,
-            lambda r: ResetSentPage(r.page).enter_code,
-            lambda r: CodePage(r.page),
-        ),
-        fill("7", labels.NISS, lambda r: CodePage(r.page).niss, lambda r: r.citizen.niss),
-        fill(
-            "8",
-            labels.VERIFICATION_CODE,
-            lambda r: CodePage(r.page).code,
-            lambda r: r.codes.latest(r.citizen.niss, "password_reset"),
-            secret=True,
-        ),
-        click(
-            "9",
-            labels.CONFIRM_CODE,
-            lambda r: CodePage(r.page).confirm,
-            lambda r: PasswordPage(r.page),
-        ),
-        fill(
-            "10",
-            labels.PASSWORD,
-            lambda r: PasswordPage(r.page).password,
-            lambda r: r.citizen.new_password,
-            secret=True,
-        ),
-        fill(
-            "11",
-            labels.PASSWORD_CONFIRMATION,
-            lambda r: PasswordPage(r.page).confirmation,
-            lambda r: r.citizen.new_password,
-            secret=True,
-        ),
-        click(
-            "12",
-            labels.CONFIRM_PASSWORD,
-            lambda r: PasswordPage(r.page).confirm,
-            lambda r: AccessPage(r.page),
-        ),
-        click(
-            "13",
-            labels.ACCESS_LINK,
-            lambda r: AccessPage(r.page).access_link,
-            lambda r: LoginFormPage(r.page),
-        ),
+        click("5", labels.REQUEST_CODE, lambda r: ChannelPage(r.page).request_code, ResetSentPage),
+        click("6", labels.ENTER_CODE, lambda r: ResetSentPage(r.page).enter_code, CodePage),
+        *_code_then_password(7, "password_reset", lambda r: r.citizen.new_password),
     ),
 )
 
 
+# Autenticação.gov with the Chave Móvel Digital -------------------------------------------
 def _gov_option(run: Run) -> Locator:
     HomePage(run.page).log_in.click()
     return LoginChoicePage(run.page).expect_loaded().autenticacao_gov
@@ -346,26 +243,18 @@ CMD = Flow(
     source=f"{labels.GUIDE_000}, Digital Mobile Key steps 1-3",
     steps=(
         open_portal("1"),
-        click("2", labels.GOV, _gov_option, lambda r: GovChoicePage(r.page)),
+        click("2", labels.GOV, _gov_option, GovChoicePage),
         click(
             "3a",
             labels.CMD,
             lambda r: GovChoicePage(r.page).chave_movel_digital,
-            lambda r: CmdCredentialsPage(r.page),
+            CmdCredentialsPage,
         ),
         Step("3b", labels.PIN, "fill", _cmd_credentials, _fill_cmd_credentials, secret=True),
         click(
-            "3c",
-            labels.CONTINUE,
-            lambda r: CmdCredentialsPage(r.page).continue_,
-            lambda r: CmdAuthorisePage(r.page),
+            "3c", labels.CONTINUE, lambda r: CmdCredentialsPage(r.page).continue_, CmdAuthorisePage
         ),
-        click(
-            "3d",
-            labels.AUTHORISE,
-            lambda r: CmdAuthorisePage(r.page).authorise,
-            lambda r: CmdCodePage(r.page),
-        ),
+        click("3d", labels.AUTHORISE, lambda r: CmdAuthorisePage(r.page).authorise, CmdCodePage),
         fill(
             "3e",
             labels.SECURITY_CODE,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
@@ -66,7 +66,7 @@ class Citizen:
 @dataclass
 class Run:
     """One execution of a flow. ``channel`` chooses the verification channel where a flow
-    asks; ``notes`` lets steps hand values to later steps."""
+    asks (default: the one the citizen's contacts offer first)."""
 
     page: Page
     base_url: str
@@ -74,7 +74,6 @@ class Run:
     codes: CodeSource
     channel: str | None = None
     timeout_ms: float = 10_000
-    notes: dict[str, str] = field(default_factory=dict)
 
     @property
     def chosen_channel(self) -> str:

@@ -14,7 +14,6 @@ from pages.labels import Label
 from pages.portal import HomePage
 
 Where = Callable[[Run], Locator]
-NextScreen = Callable[[Run], Screen]
 
 CHANNEL_LABELS = {"email": labels.EMAIL, "sms": labels.SMS, "letter": labels.LETTER}
 
@@ -26,13 +25,13 @@ def open_portal(number: str) -> Step:
     return Step(number, labels.PORTAL, "open", lambda run: [], act)
 
 
-def click(number: str, label: Label, where: Where, then: NextScreen | None = None) -> Step:
+def click(number: str, label: Label, where: Where, then: type[Screen] | None = None) -> Step:
     """Click the element; when ``then`` is given, check that its screen follows."""
 
     def act(run: Run, elements: Sequence[Locator]) -> None:
         elements[0].click()
         if then is not None:
-            then(run).expect_loaded()
+            then(run.page).expect_loaded()
 
     return Step(number, label, "click", lambda run: [where(run)], act)
 
