@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, expect
 
 from flows.context import Run
 from flows.flow import Flow, Step
-from flows.steps import channel_label, choose, click, fill, open_portal
+from flows.steps import channel_label, choose, click, fill, open_portal, see
 from pages import labels
 from pages.activation import AccessPage, CodePage, PasswordPage, ResetSentPage, ResetStartPage
 from pages.base import fill_date
@@ -272,8 +272,40 @@ CMD = Flow(
     ),
 )
 
+# A read-only look at the entry screens: creates nothing, so it may watch production too.
+PORTAL = Flow(
+    name="portal",
+    title_pt="Portal e ecrãs de entrada",
+    title_en="Portal and entry screens",
+    source=f"{labels.GUIDE_000}, registration steps 1-5",
+    writes=False,
+    steps=(
+        *_to_login_form()[:2],
+        see(
+            "2a",
+            labels.SS_USER,
+            lambda r: [
+                LoginChoicePage(r.page).user_login,
+                LoginChoicePage(r.page).autenticacao_gov,
+            ],
+        ),
+        click("3", labels.SS_USER, lambda r: LoginChoicePage(r.page).user_login, LoginFormPage),
+        see(
+            "3a",
+            labels.REGISTER,
+            lambda r: [
+                LoginFormPage(r.page).register,
+                LoginFormPage(r.page).activate,
+                LoginFormPage(r.page).lost_password,
+            ],
+        ),
+        click("4", labels.REGISTER, lambda r: LoginFormPage(r.page).register, TermsPage),
+        see("5", labels.ACCEPT_TERMS, lambda r: [TermsPage(r.page).accept]),
+    ),
+)
+
 FLOWS: dict[str, Flow] = {
-    flow.name: flow for flow in (REGISTRATION, ACTIVATION, LOGIN, PASSWORD_RESET, CMD)
+    flow.name: flow for flow in (REGISTRATION, ACTIVATION, LOGIN, PASSWORD_RESET, CMD, PORTAL)
 }
 
 

@@ -16,7 +16,7 @@ from playwright.sync_api import Locator
 from flows.context import Run
 from pages.labels import Label
 
-Verb = Literal["open", "click", "fill", "choose", "check"]
+Verb = Literal["open", "click", "fill", "choose", "check", "see"]
 Locate = Callable[[Run], Sequence[Locator]]
 Act = Callable[[Run, Sequence[Locator]], None]
 
@@ -26,6 +26,7 @@ VERBS_EN = {
     "fill": "Fill in",
     "choose": "Choose",
     "check": "Tick",
+    "see": "Make sure you see",
 }
 VERBS_PT = {
     "open": "Abra",
@@ -33,6 +34,7 @@ VERBS_PT = {
     "fill": "Preencha",
     "choose": "Escolha",
     "check": "Assinale",
+    "see": "Confirme que vê",
 }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from playwright.sync_api import Locator
+from playwright.sync_api import Locator, expect
 
 from flows.context import Run
 from flows.flow import Step
@@ -50,6 +50,16 @@ def choose(number: str, label: Label, where: Where) -> Step:
         elements[0].check()
 
     return Step(number, label, "choose", lambda run: [where(run)], act)
+
+
+def see(number: str, label: Label, where: Callable[[Run], Sequence[Locator]]) -> Step:
+    """Check, without acting, that every element is on screen: for read-only checks."""
+
+    def act(run: Run, elements: Sequence[Locator]) -> None:
+        for element in elements:
+            expect(element).to_be_visible()
+
+    return Step(number, label, "see", where, act)
 
 
 def channel_label(run: Run) -> Label:

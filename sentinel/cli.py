@@ -78,6 +78,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-report", action="store_true", help="write results, skip the HTML")
     add_report_paths(run)
 
+    add_monitor_parser(commands)
+
     report = commands.add_parser(
         "report",
         help="build the Allure HTML report from reports/allure-results",
@@ -85,6 +87,108 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_report_paths(report)
     return parser
+
+
+def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
+    monitor = commands.add_parser(
+        "monitor",
+        help="scheduled synthetic checks with Prometheus metrics, alerts and a status page",
+        description="Run the documented flows on a schedule; serve /metrics and a status page.",
+    )
+    monitor.add_argument("--target", default="mock", help="'mock' or a URL (default: mock)")
+    monitor.add_argument(
+        "--flow",
+        dest="flows",
+        action="append",
+        choices=FLOW_NAMES,
+        metavar="NAME",
+        help="a check to run, repeatable (default: portal and login)",
+    )
+    monitor.add_argument("--every", default="5m", help="interval: 30s, 5m, 1h (default: 5m)")
+    monitor.add_argument("--metrics-host", default="127.0.0.1", help="default: %(default)s")
+    monitor.add_argument("--metrics-port", type=int, default=9464, help="default: %(default)s")
+    monitor.add_argument(
+        "--alert-webhook",
+        dest="webhooks",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="POST alerts here as JSON (repeatable)",
+    )
+    monitor.add_argument(
+        "--once",
+        action="store_true",
+        help="run each check once, print a summary, exit 1 if any failed",
+    )
+    monitor.add_argument(
+        "--data",
+        type=Path,
+        default=Path("reports/monitor"),
+        help="history, evidence (default: %(default)s)",
+    )
+    monitor.add_argument(
+        "--test-token",
+        default=os.environ.get("SENTINEL_TEST_TOKEN"),
+        help="test-control API token of a URL target",
+    )
+    monitor.add_argument("--timeout", default="2m", help="a check's time limit (default: 2m)")
+    monitor.add_argument(
+        "--degraded", default="30s", help="slower than this counts as degraded (default: 30s)"
+    )
+    monitor.add_argument(
+        "--retries",
+        type=int,
+        default=1,
+        help="tries again before a check counts as failed (default: 1)",
+    )
+    monitor.add_argument("--failures-to-alert", type=int, default=3, help="default: 3")
+    monitor.add_argument("--successes-to-recover", type=int, default=2, help="default: 2")
+    monitor.add_argument(
+        "--reminder", default="1h", help="repeat a firing alert this often (default: 1h)"
+    )
+    monitor.add_argument(
+        "--maintenance",
+        action="append",
+        default=[],
+        metavar="START/END",
+        help="a declared maintenance window in ISO time, repeatable",
+    )
+
+
+def run_monitor(args: argparse.Namespace) -> int:
+    import logging
+    from datetime import timedelta
+
+    from monitor import app
+    from monitor.alerts import AlertPolicy
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+
+    try:
+        options = app.Options(
+            target=args.target,
+            flows=args.flows or list(app.DEFAULT_CHECKS),
+            every_s=app.parse_duration(args.every),
+            metrics_host=args.metrics_host,
+            metrics_port=args.metrics_port,
+            webhooks=args.webhooks,
+            once=args.once,
+            data=args.data,
+            test_token=args.test_token,
+            timeout_s=app.parse_duration(args.timeout),
+            degraded_s=app.parse_duration(args.degraded),
+            retries=max(0, args.retries),
+            policy=AlertPolicy(
+                failures_to_alert=max(1, args.failures_to_alert),
+                successes_to_recover=max(1, args.successes_to_recover),
+                reminder_every=timedelta(seconds=app.parse_duration(args.reminder)),
+            ),
+            maintenance=[app.parse_window(w) for w in args.maintenance],
+        )
+        return app.run(options)
+    except app.UsageError as error:
+        print(f"sentinel monitor: {error}", file=sys.stderr)
+        return 2
 
 
 def add_report_paths(parser: argparse.ArgumentParser) -> None:
@@ -192,5 +296,10 @@ def build_report(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    handlers = {"mock": run_mock, "run": run_flows, "report": build_report}
+    handlers = {
+        "mock": run_mock,
+        "run": run_flows,
+        "monitor": run_monitor,
+        "report": build_report,
+    }
     return handlers[args.command](args)

@@ -58,4 +58,12 @@ def test_until_stops_after_the_named_step() -> None:
 
 
 def test_every_flow_is_named_for_the_cli() -> None:
-    assert list(catalog.FLOWS) == ["registration", "activation", "login", "password_reset", "cmd"]
+    assert list(catalog.FLOWS) == [
+        "registration",
+        "activation",
+        "login",
+        "password_reset",
+        "cmd",
+        "portal",
+    ]
+    assert [f.name for f in catalog.FLOWS.values() if not f.writes] == ["portal"]

@@ -1,0 +1,150 @@
+"""``sentinel monitor``: wiring the target, the checks, history, metrics, alerts and schedule."""
+
+from __future__ import annotations
+
+import logging
+import re
+import secrets
+import signal
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from flows import catalog
+from monitor.alerts import Alerter, AlertPolicy
+from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
+from monitor.history import History
+from monitor.metrics import Metrics
+from monitor.service import Monitor, loop, serve_http
+from sentinel.mock_server import start_in_background
+from sentinel.targets import is_production
+from sentinel.testapi import TestControl
+
+log = logging.getLogger("monitor")
+DEFAULT_CHECKS = ("portal", "login")
+_DURATION = re.compile(r"^(\d+)\s*([smhd]?)$")
+
+
+class UsageError(ValueError):
+    """A setting is wrong; the message says which and how."""
+
+
+def parse_duration(text: str) -> int:
+    """``90``, ``90s``, ``5m``, ``2h``, ``1d`` -> seconds."""
+    match = _DURATION.match(text.strip())
+    if not match or int(match.group(1)) == 0:
+        raise UsageError(f"{text!r} is not a duration such as 30s, 5m or 1h")
+    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+
+
+def parse_window(text: str) -> tuple[datetime, datetime]:
+    """A maintenance window ``2026-11-30T01:00/2026-11-30T03:00`` (UTC when no offset)."""
+    try:
+        start, end = (datetime.fromisoformat(part) for part in text.split("/"))
+    except ValueError:
+        raise UsageError(f"{text!r} is not a window START/END in ISO time") from None
+    start, end = (t if t.tzinfo else t.replace(tzinfo=UTC) for t in (start, end))
+    if end <= start:
+        raise UsageError(f"the maintenance window {text!r} ends before it starts")
+    return start, end
+
+
+@dataclass
+class Options:
+    target: str = "mock"
+    flows: list[str] = field(default_factory=lambda: list(DEFAULT_CHECKS))
+    every_s: int = 300
+    metrics_host: str = "127.0.0.1"
+    metrics_port: int = 9464
+    webhooks: list[str] = field(default_factory=list)
+    once: bool = False
+    data: Path = Path("reports/monitor")
+    test_token: str | None = None
+    timeout_s: float = 120.0
+    degraded_s: float = 30.0
+    retries: int = 1
+    policy: AlertPolicy = field(default_factory=AlertPolicy)
+    maintenance: list[tuple[datetime, datetime]] = field(default_factory=list)
+
+    def checks(self) -> list[CheckSpec]:
+        return [CheckSpec(f, self.timeout_s, self.degraded_s, self.retries) for f in self.flows]
+
+
+def validate(options: Options) -> None:
+    unknown = [f for f in options.flows if f not in catalog.FLOWS]
+    if unknown:
+        raise UsageError(f"unknown flow {unknown[0]!r}; flows: {', '.join(catalog.FLOWS)}")
+    if options.target != "mock" and is_production(options.target):
+        writing = [f for f in options.flows if catalog.FLOWS[f].writes]
+        if writing:
+            raise UsageError(
+                f"{', '.join(writing)} create accounts: only read-only checks (portal) may "
+                "watch the production portal"
+            )
+
+
+def run(options: Options) -> int:
+    """Run the monitor; with ``once``, each check once, exit code 1 when any failed."""
+    validate(options)
+    options.data.mkdir(parents=True, exist_ok=True)
+    mock = None
+    if options.target == "mock":
+        token = secrets.token_urlsafe(16)
+        mock = start_in_background(options.data / "mock-portal.db", token)
+        base_url, options.test_token = mock.url, token
+        print(f"Bundled mock portal: {base_url}")
+    else:
+        base_url = options.target.rstrip("/")
+    api = TestControl(base_url, options.test_token) if options.test_token else None
+    history = History(options.data / "monitor.db")
+    metrics = Metrics()
+    try:
+        with sync_playwright() as playwright:
+            browser = WarmBrowser(playwright, on_restart=metrics.browser_restarts.inc)
+            monitor = Monitor(
+                executor=CheckExecutor(browser, base_url, api, options.data / "evidence"),
+                checks=options.checks(),
+                history=history,
+                metrics=metrics,
+                alerter=Alerter(options.policy),
+                webhooks=options.webhooks,
+                in_maintenance=lambda now: any(s <= now < e for s, e in options.maintenance),
+            )
+            try:
+                return _once(monitor) if options.once else _forever(monitor, options)
+            finally:
+                browser.close()
+    finally:
+        history.close()
+        if api:
+            api.close()
+        if mock:
+            mock.stop()
+
+
+def _once(monitor: Monitor) -> int:
+    results = monitor.run_once()
+    width = max(len(r.check) for r in results)
+    for r in results:
+        detail = f"  {r.reason} at step {r.failed_step}: {r.message}" if not r.ok else ""
+        print(f"{r.check:<{width}}  {r.outcome:<9} {r.duration_s:6.1f}s{detail}")
+    print(f"History: {monitor.history.path}")
+    return 0 if all(r.ok for r in results) else 1
+
+
+def _forever(monitor: Monitor, options: Options) -> int:
+    server = serve_http(monitor, options.metrics_host, options.metrics_port)
+    host, port = server.server_address[:2]
+    print(f"Status page: http://{host}:{port}/  metrics: http://{host}:{port}/metrics")
+    print(f"History: {monitor.history.path}", flush=True)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        loop(monitor, options.every_s, stop)
+    finally:
+        server.shutdown()
+    return 0

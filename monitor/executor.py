@@ -1,0 +1,199 @@
+"""Running one check: a flow in a fresh context of one warm browser, with retries.
+
+The browser is launched once and kept; a crashed or closed browser is noticed and replaced
+before the next check, so one bad check never stops the schedule.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from fixtures.allure_observer import masks
+from fixtures.citizens import provision, synthetic_faker
+from fixtures.codes import OutboxCodes
+from flows import catalog
+from flows.context import Citizen, CodeNotFound, Run
+from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
+from flows.flow import Flow, Step
+from flows.runner import Observer, Runner, StepResult
+from monitor.results import CheckResult, StepTiming
+from sentinel.browser import launch_options
+from sentinel.testapi import TestControl
+
+log = logging.getLogger("monitor.executor")
+ANONYMOUS = Citizen(niss="", name="", birth_date=datetime(2000, 1, 1).date(), password="")
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """One scheduled check: a flow, with its time limits and retries."""
+
+    flow: str
+    timeout_s: float = 120.0
+    degraded_s: float = 30.0
+    retries: int = 1
+
+    @property
+    def name(self) -> str:
+        return self.flow
+
+
+class _Timings(Observer):
+    def __init__(self) -> None:
+        self.steps: list[StepTiming] = []
+        self.flow = ""
+
+    def flow_started(self, flow: Flow, run: Run) -> None:
+        self.flow = flow.name
+
+    def step_finished(self, step: Step, run: Run, result: StepResult) -> None:
+        self.steps.append(
+            StepTiming(self.flow, step.number, result.duration_s, result.passed, step.title)
+        )
+
+
+class WarmBrowser:
+    """One browser for every check, replaced when it crashed or was closed."""
+
+    def __init__(self, playwright: Playwright, on_restart: Callable[[], None] = lambda: None):
+        self.playwright = playwright
+        self.on_restart = on_restart
+        self._browser: Browser | None = None
+
+    def get(self) -> Browser:
+        if self._browser is not None and not self._browser.is_connected():
+            log.warning("the browser was gone; launching a new one")
+            self._browser = None
+            self.on_restart()
+        if self._browser is None:
+            self._browser = self.playwright.chromium.launch(**launch_options())
+        return self._browser
+
+    def close(self) -> None:
+        if self._browser is not None and self._browser.is_connected():
+            self._browser.close()
+
+
+class CheckExecutor:
+    def __init__(
+        self,
+        browser: WarmBrowser,
+        base_url: str,
+        api: TestControl | None,
+        evidence_dir: Path,
+    ):
+        self.browser = browser
+        self.base_url = base_url
+        self.api = api
+        self.evidence_dir = evidence_dir
+        self.fake = synthetic_faker()
+
+    def run(self, spec: CheckSpec) -> CheckResult:
+        started_at = datetime.now(UTC)
+        started = time.perf_counter()
+        result: CheckResult | None = None
+        for attempt in range(1, spec.retries + 2):
+            result = self._attempt(spec, started_at, attempt)
+            if result.ok:
+                break
+        assert result is not None
+        result.duration_s = time.perf_counter() - started
+        if result.ok and result.duration_s > spec.degraded_s:
+            result.outcome = "degraded"
+        if result.ok and result.duration_s > spec.timeout_s:
+            result.outcome, result.reason = "failure", "timeout"
+            result.message = f"the check took {result.duration_s:.1f}s, over {spec.timeout_s}s"
+        return result
+
+    def _attempt(self, spec: CheckSpec, started_at: datetime, attempt: int) -> CheckResult:
+        flows = catalog.with_prerequisites([spec.flow])
+        timings = _Timings()
+        context = self.browser.get().new_context(
+            locale="pt-PT", timezone_id="Europe/Lisbon", viewport={"width": 1280, "height": 900}
+        )
+        page = context.new_page()
+        citizen = ANONYMOUS
+        try:
+            citizen = self._citizen(flows)
+            codes = OutboxCodes(self.api) if self.api else _NoCodes()
+            for flow in flows:
+                run = Run(
+                    page=page,
+                    base_url=self.base_url,
+                    citizen=citizen,
+                    codes=codes,
+                    timeout_ms=min(spec.timeout_s, 30.0) * 1000,
+                )
+                Runner([timings]).run(flow, run)
+            return CheckResult(spec.name, started_at, "success", 0.0, attempt, steps=timings.steps)
+        except Exception as error:
+            failure = CheckResult(
+                spec.name,
+                started_at,
+                "failure",
+                0.0,
+                attempt,
+                steps=timings.steps,
+                reason=reason_of(error),
+                message=str(error).splitlines()[0][:500],
+                failed_step=getattr(error, "step", ""),
+            )
+            failure.evidence = self._evidence(spec, failure, page, citizen)
+            return failure
+        finally:
+            try:
+                context.close()
+            except Exception:
+                log.warning("could not close the browser context of %s", spec.name)
+
+    def _citizen(self, flows: Sequence[Flow]) -> Citizen:
+        if not any(f.writes for f in flows):
+            return ANONYMOUS
+        if self.api is None:
+            raise HarnessDefect(
+                "flows that write need the test-control API (a test token)",
+                flow=flows[0].name,
+                step="",
+            )
+        return provision(self.api, self.fake, cmd=any(f.name == "cmd" for f in flows))
+
+    def _evidence(self, spec: CheckSpec, result: CheckResult, page, citizen: Citizen) -> str:
+        """A masked screenshot and a note of the failed step, kept for the status page."""
+        folder = self.evidence_dir / f"{result.started_at:%Y%m%dT%H%M%SZ}-{spec.name}"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            run = Run(page=page, base_url=self.base_url, citizen=citizen, codes=_NoCodes())
+            page.screenshot(path=str(folder / "screenshot.png"), mask=masks(run))
+        except Exception:
+            log.warning("no screenshot for the failed check %s", spec.name)
+        (folder / "failure.txt").write_text(
+            f"check: {spec.name}\nstep: {result.failed_step}\nreason: {result.reason}\n"
+            f"{result.message}\n",
+            encoding="utf-8",
+        )
+        return str(folder)
+
+
+class _NoCodes:
+    def latest(self, niss: str, purpose: str) -> str:
+        raise CodeNotFound("no code source: this target has no test-control API")
+
+
+def reason_of(error: BaseException) -> str:
+    """The monitor's failure reason for whatever the runner raised."""
+    if isinstance(error, PortalUnavailable):
+        return "portal_unavailable"
+    cause = error.cause if isinstance(error, FlowError) else error
+    if isinstance(cause, CodeNotFound):
+        return "missing_code"
+    if isinstance(error, PortalDefect):
+        return "documentation_drift" if isinstance(cause, PlaywrightTimeout) else "assertion"
+    return "harness_error"

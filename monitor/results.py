@@ -1,0 +1,49 @@
+"""What one check produced: its outcome, why it failed, and every step's timing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+Outcome = Literal["success", "degraded", "failure"]
+# Why a check failed. A harness error is our own fault, never counted as portal downtime.
+REASONS = (
+    "portal_unavailable",
+    "timeout",
+    "documentation_drift",
+    "missing_code",
+    "assertion",
+    "harness_error",
+)
+
+
+@dataclass(frozen=True)
+class StepTiming:
+    flow: str
+    step: str
+    duration_s: float
+    passed: bool
+    title: str = ""  # "4. Registar (Register)", for people; metrics use only the number
+
+
+@dataclass
+class CheckResult:
+    check: str
+    started_at: datetime
+    outcome: Outcome
+    duration_s: float
+    attempts: int = 1
+    reason: str = ""
+    message: str = ""
+    failed_step: str = ""
+    evidence: str = ""
+    steps: list[StepTiming] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome != "failure"
+
+    @property
+    def counts_as_downtime(self) -> bool:
+        return self.outcome == "failure" and self.reason != "harness_error"

@@ -1,0 +1,125 @@
+"""The monitor as a service: the schedule, the HTTP endpoint, and what happens per check."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import schedule
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+from monitor import alerts, status
+from monitor.alerts import Alerter
+from monitor.executor import CheckExecutor, CheckSpec
+from monitor.history import History
+from monitor.metrics import Metrics
+from monitor.results import CheckResult
+
+log = logging.getLogger("monitor.service")
+
+
+@dataclass
+class Monitor:
+    executor: CheckExecutor
+    checks: list[CheckSpec]
+    history: History
+    metrics: Metrics
+    alerter: Alerter
+    webhooks: list[str] = field(default_factory=list)
+    in_maintenance: Callable[[datetime], bool] = lambda now: False
+
+    def run_check(self, spec: CheckSpec, *, lag_s: float = 0.0) -> CheckResult:
+        """Run one check and let history, metrics and alerts know. Never raises."""
+        try:
+            result = self.executor.run(spec)
+        except Exception as error:
+            log.exception("check %s could not run", spec.name)
+            result = CheckResult(
+                spec.name,
+                datetime.now(UTC),
+                "failure",
+                0.0,
+                reason="harness_error",
+                message=str(error)[:500],
+            )
+        maintenance = self.in_maintenance(result.started_at)
+        self.history.record(result, maintenance=maintenance)
+        self.metrics.record(result, lag_s=lag_s)
+        for note in self.alerter.observe(
+            spec.name,
+            result.ok or not result.counts_as_downtime,
+            result.started_at,
+            result.reason,
+            maintenance=maintenance,
+        ):
+            log.warning(note.text())
+            alerts.send(note, self.webhooks)
+        log.info(
+            "%s: %s in %.1fs%s",
+            spec.name,
+            result.outcome,
+            result.duration_s,
+            f" ({result.reason})" if result.reason else "",
+        )
+        return result
+
+    def run_once(self) -> list[CheckResult]:
+        return [self.run_check(spec) for spec in self.checks]
+
+    def schedule(self, scheduler: schedule.Scheduler, every_s: int) -> None:
+        """Every check every ``every_s`` seconds. Jobs run one at a time in this thread, so a
+        check that overruns is never started twice; how late each start is, is measured."""
+        for spec in self.checks:
+            job = scheduler.every(every_s).seconds
+            job.do(self._scheduled, spec=spec, job=job)
+
+    def _scheduled(self, spec: CheckSpec, job: schedule.Job) -> None:
+        due = job.next_run
+        lag = max(0.0, (datetime.now() - due).total_seconds()) if due else 0.0
+        self.run_check(spec, lag_s=lag)
+
+
+def serve_http(monitor: Monitor, host: str, port: int) -> ThreadingHTTPServer:
+    """``/metrics`` for Prometheus and ``/`` for people, in a background thread."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] == "/metrics":
+                body = generate_latest(monitor.metrics.registry)
+                self._send(200, CONTENT_TYPE_LATEST, body)
+            elif self.path.split("?")[0] in ("/", "/index.html"):
+                page = status.render(
+                    monitor.history, [c.name for c in monitor.checks], datetime.now(UTC)
+                )
+                self._send(200, "text/html; charset=utf-8", page.encode())
+            else:
+                self._send(404, "text/plain; charset=utf-8", b"not found\n")
+
+        def _send(self, code: int, content_type: str, body: bytes) -> None:
+            self.send_response(code)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:
+            log.debug("http: " + format, *args)
+
+    server = ThreadingHTTPServer((host, port), Handler)
+    threading.Thread(target=server.serve_forever, name="monitor-http", daemon=True).start()
+    return server
+
+
+def loop(monitor: Monitor, every_s: int, stop: threading.Event) -> None:
+    """Run the schedule until ``stop`` is set: each check once now, then every ``every_s``."""
+    scheduler = schedule.Scheduler()
+    monitor.run_once()
+    monitor.schedule(scheduler, every_s)
+    while not stop.is_set():
+        scheduler.run_pending()
+        idle = scheduler.idle_seconds
+        stop.wait(timeout=max(0.1, min(idle if idle is not None else 1.0, 1.0)))
