@@ -20,7 +20,7 @@ from fixtures.allure_observer import masks
 from fixtures.citizens import provision, synthetic_faker
 from fixtures.codes import OutboxCodes
 from flows import catalog
-from flows.context import Citizen, CodeNotFound, Run
+from flows.context import Citizen, CodeNotFound, CodeSource, Run
 from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
 from flows.flow import Flow, Step
 from flows.runner import Observer, Runner, StepResult
@@ -89,11 +89,14 @@ class CheckExecutor:
         base_url: str,
         api: TestControl | None,
         evidence_dir: Path,
+        codes_for: Callable[[TestControl], CodeSource] = OutboxCodes,
     ):
         self.browser = browser
         self.base_url = base_url
         self.api = api
         self.evidence_dir = evidence_dir
+        # Where codes come from, given the test-control API: its outbox unless told otherwise.
+        self.codes_for = codes_for
         self.fake = synthetic_faker()
 
     def run(self, spec: CheckSpec) -> CheckResult:
@@ -123,7 +126,7 @@ class CheckExecutor:
         citizen = ANONYMOUS
         try:
             citizen = self._citizen(flows)
-            codes = OutboxCodes(self.api) if self.api else _NoCodes()
+            codes = self.codes_for(self.api) if self.api else _NoCodes()
             for flow in flows:
                 run = Run(
                     page=page,

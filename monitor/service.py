@@ -13,7 +13,7 @@ import schedule
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 from monitor import alerts, status
-from monitor.alerts import Alerter
+from monitor.alerts import Alerter, Notification
 from monitor.executor import CheckExecutor, CheckSpec
 from monitor.history import History
 from monitor.metrics import Metrics
@@ -31,6 +31,8 @@ class Monitor:
     alerter: Alerter
     webhooks: list[str] = field(default_factory=list)
     in_maintenance: Callable[[datetime], bool] = lambda now: False
+    # How a notification leaves: to the webhooks unless replaced.
+    notify: Callable[[Notification], None] | None = None
 
     def run_check(self, spec: CheckSpec, *, lag_s: float = 0.0) -> CheckResult:
         """Run one check and let history, metrics and alerts know. Never raises."""
@@ -57,7 +59,10 @@ class Monitor:
             maintenance=maintenance,
         ):
             log.warning(note.text())
-            alerts.send(note, self.webhooks)
+            if self.notify is not None:
+                self.notify(note)
+            else:
+                alerts.send(note, self.webhooks)
         log.info(
             "%s: %s in %.1fs%s",
             spec.name,

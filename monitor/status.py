@@ -59,7 +59,8 @@ def _steps(last: CheckResult | None) -> str:
         return ""
     longest = max(s.duration_s for s in last.steps) or 1
     rows = "".join(
-        f"<tr><td>{escape(s.flow)}</td><td>{escape(s.title or s.step)}</td><td>{s.duration_s:.2f}s</td>"
+        f"<tr><td>{escape(s.flow)}</td><td>{escape(s.title or s.step)}</td>"
+        f"<td>{s.duration_s:.2f}s</td>"
         f"<td><span class='bar' style='width:{int(300 * s.duration_s / longest)}px'></span>"
         f"{'' if s.passed else ' failed'}</td></tr>"
         for s in last.steps

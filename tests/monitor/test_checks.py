@@ -1,0 +1,110 @@
+"""Checks against the bundled mock with injected faults: classification, retries, evidence,
+a killed browser, and the alert policy fed by real outcomes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from flows.context import CodeNotFound
+from monitor.alerts import Alerter, AlertPolicy
+from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
+from monitor.history import History
+from monitor.metrics import Metrics
+from monitor.service import Monitor
+
+pytestmark = [pytest.mark.browser, pytest.mark.exclusive_portal]
+
+
+@pytest.fixture
+def warm(playwright):
+    browser = WarmBrowser(playwright)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def executor(warm, sentinel_target, test_control, tmp_path: Path, portal_access) -> CheckExecutor:
+    yield CheckExecutor(warm, sentinel_target.url, test_control, tmp_path / "evidence")
+    test_control.clear_faults()
+
+
+def test_a_full_flow_check_times_every_documented_step(executor) -> None:
+    result = executor.run(CheckSpec("activation"))
+    assert result.outcome == "success"
+    assert [(s.flow, s.step) for s in result.steps][:2] == [
+        ("registration", "1"),
+        ("registration", "2"),
+    ]
+    assert len(result.steps) == 10 + 8
+    assert result.steps[3].title == "4. Registar (Register)"
+
+
+def test_maintenance_is_the_portal_unavailable_after_retries(executor, test_control) -> None:
+    test_control.set_faults(maintenance=True)
+    result = executor.run(CheckSpec("portal", retries=1))
+    assert (result.outcome, result.reason, result.attempts) == ("failure", "portal_unavailable", 2)
+    assert result.counts_as_downtime
+    evidence = Path(result.evidence)
+    assert (evidence / "screenshot.png").stat().st_size > 0
+    assert "reason: portal_unavailable" in (evidence / "failure.txt").read_text()
+
+
+def test_intermittent_errors_pass_on_a_retry(executor, test_control) -> None:
+    test_control.set_faults(error_rate=1, error_status=502, path_prefix="/registo")
+    failed = executor.run(CheckSpec("portal", retries=0))
+    assert (failed.reason, failed.failed_step) == ("portal_unavailable", "4")
+    test_control.clear_faults()
+    assert executor.run(CheckSpec("portal", retries=2)).attempts == 1
+
+
+def test_slow_but_working_is_degraded(executor, test_control) -> None:
+    test_control.set_faults(latency_ms=300)
+    result = executor.run(CheckSpec("portal", degraded_s=1.0))
+    assert result.outcome == "degraded"
+    assert result.ok
+
+
+def test_a_check_over_its_time_limit_fails_as_a_timeout(executor, test_control) -> None:
+    test_control.set_faults(latency_ms=300)
+    result = executor.run(CheckSpec("portal", timeout_s=1.0, degraded_s=0.5, retries=0))
+    assert (result.outcome, result.reason) == ("failure", "timeout")
+
+
+def test_a_missing_code_is_named(executor) -> None:
+    class NoCodes:
+        def latest(self, niss: str, purpose: str) -> str:
+            raise CodeNotFound(f"no {purpose} code was sent")
+
+    executor.codes_for = lambda api: NoCodes()
+    result = executor.run(CheckSpec("activation", retries=0))
+    assert (result.reason, result.failed_step) == ("missing_code", "3")
+
+
+def test_a_killed_browser_is_replaced_and_counted(executor, warm) -> None:
+    restarts = []
+    warm.on_restart = lambda: restarts.append(1)
+    warm.get().close()  # as if it crashed between two checks
+    assert executor.run(CheckSpec("portal")).outcome == "success"
+    assert restarts == [1]
+
+
+def test_the_monitor_alerts_and_keeps_history(executor, test_control, tmp_path: Path) -> None:
+    history = History(tmp_path / "monitor.db")
+    monitor = Monitor(
+        executor,
+        [CheckSpec("portal", retries=0)],
+        history,
+        Metrics(),
+        Alerter(AlertPolicy(failures_to_alert=2, successes_to_recover=1)),
+    )
+    sent = []
+    monitor.notify = sent.append
+    test_control.set_faults(maintenance=True)
+    monitor.run_once()
+    monitor.run_once()
+    test_control.clear_faults()
+    monitor.run_once()
+    assert [n.kind for n in sent] == ["firing", "resolved"]
+    assert [r.outcome for r in history.recent("portal")] == ["success", "failure", "failure"]
