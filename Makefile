@@ -8,9 +8,9 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup run mock report test lint browser clean
+.PHONY: setup run mock monitor report test lint browser prometheus clean
 
-setup: $(VENV)/.installed node_modules/.installed browser
+setup: $(VENV)/.installed node_modules/.installed browser prometheus
 
 # The virtual environment with pinned packages; redone when the dependencies change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -34,6 +34,17 @@ browser: $(VENV)/.installed
 	fi
 	@$(BIN)/python -m sentinel.browser
 
+# A real Prometheus (and promtool) for the monitor's integration tests: Debian's package.
+prometheus:
+	@if ! command -v promtool >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's prometheus for the monitor's tests (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; \
+	  else \
+	    echo "prometheus/promtool missing: the monitor's Prometheus tests will be skipped"; \
+	  fi; \
+	fi
+
 # The main job: every documented flow against the bundled mock, then the Allure report.
 run: setup
 	$(BIN)/sentinel run --target mock
@@ -46,6 +57,10 @@ mock: setup
 	@echo "Test-control API token: reports/mock-portal/test-token (send it as X-Test-Token)"
 	SENTINEL_TEST_TOKEN="$$(cat reports/mock-portal/test-token)" \
 	  $(BIN)/sentinel mock --host $(HOST) --port $(PORT) --db reports/mock-portal/portal.db
+
+# The synthetic monitor against the bundled mock: status page and /metrics on port 9464.
+monitor: setup
+	$(BIN)/sentinel monitor --target mock --every 5m --metrics-port 9464
 
 report: setup
 	$(BIN)/sentinel report
