@@ -24,6 +24,7 @@ from flows.context import Citizen, CodeNotFound, CodeSource, Run
 from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
 from flows.flow import Flow, Step
 from flows.runner import Observer, Runner, StepResult
+from monitor import evidence
 from monitor.results import CheckResult, StepTiming
 from sentinel.browser import launch_options
 from sentinel.testapi import TestControl
@@ -90,6 +91,7 @@ class CheckExecutor:
         api: TestControl | None,
         evidence_dir: Path,
         codes_for: Callable[[TestControl], CodeSource] = OutboxCodes,
+        keep_evidence: int = 50,
     ):
         self.browser = browser
         self.base_url = base_url
@@ -97,6 +99,7 @@ class CheckExecutor:
         self.evidence_dir = evidence_dir
         # Where codes come from, given the test-control API: its outbox unless told otherwise.
         self.codes_for = codes_for
+        self.keep_evidence = keep_evidence
         self.fake = synthetic_faker()
 
     def run(self, spec: CheckSpec) -> CheckResult:
@@ -122,6 +125,8 @@ class CheckExecutor:
         context = self.browser.get().new_context(
             locale="pt-PT", timezone_id="Europe/Lisbon", viewport={"width": 1280, "height": 900}
         )
+        # DOM snapshots only: screencast frames would show typed values unmasked.
+        context.tracing.start(snapshots=True, screenshots=False, sources=False)
         page = context.new_page()
         citizen = ANONYMOUS
         try:
@@ -136,8 +141,10 @@ class CheckExecutor:
                     timeout_ms=min(spec.timeout_s, 30.0) * 1000,
                 )
                 Runner([timings]).run(flow, run)
+            context.tracing.stop()
             return CheckResult(spec.name, started_at, "success", 0.0, attempt, steps=timings.steps)
         except Exception as error:
+            # Every failure, ours included, is classified and kept: the schedule goes on.
             failure = CheckResult(
                 spec.name,
                 started_at,
@@ -149,12 +156,13 @@ class CheckExecutor:
                 message=str(error).splitlines()[0][:500],
                 failed_step=getattr(error, "step", ""),
             )
-            failure.evidence = self._evidence(spec, failure, page, citizen)
+            failure.evidence = str(self._evidence(spec, failure, context, page, citizen))
             return failure
         finally:
             try:
                 context.close()
             except Exception:
+                # A crashed browser cannot close its context; the next check replaces it.
                 log.warning("could not close the browser context of %s", spec.name)
 
     def _citizen(self, flows: Sequence[Flow]) -> Citizen:
@@ -168,21 +176,36 @@ class CheckExecutor:
             )
         return provision(self.api, self.fake, cmd=any(f.name == "cmd" for f in flows))
 
-    def _evidence(self, spec: CheckSpec, result: CheckResult, page, citizen: Citizen) -> str:
-        """A masked screenshot and a note of the failed step, kept for the status page."""
-        folder = self.evidence_dir / f"{result.started_at:%Y%m%dT%H%M%SZ}-{spec.name}"
+    def _evidence(self, spec: CheckSpec, result: CheckResult, context, page, citizen) -> Path:
+        """A masked screenshot, a scrubbed trace and a note of the failed step."""
+        folder = self.evidence_dir / f"{result.started_at:%Y%m%dT%H%M%S%fZ}-{spec.name}"
+        folder.mkdir(parents=True, exist_ok=True)
+        secrets = [*citizen.secrets(), *self._codes_sent(citizen)]
         try:
-            folder.mkdir(parents=True, exist_ok=True)
             run = Run(page=page, base_url=self.base_url, citizen=citizen, codes=_NoCodes())
             page.screenshot(path=str(folder / "screenshot.png"), mask=masks(run))
+            context.tracing.stop(path=str(folder / "trace.zip"))
+            evidence.scrub_zip(folder / "trace.zip", secrets)
         except Exception:
-            log.warning("no screenshot for the failed check %s", spec.name)
+            # A dead page leaves no picture or trace; the note below still says why.
+            log.warning("incomplete evidence for the failed check %s", spec.name)
         (folder / "failure.txt").write_text(
             f"check: {spec.name}\nstep: {result.failed_step}\nreason: {result.reason}\n"
             f"{result.message}\n",
             encoding="utf-8",
         )
-        return str(folder)
+        evidence.prune(self.evidence_dir, keep=self.keep_evidence)
+        return folder
+
+    def _codes_sent(self, citizen: Citizen) -> list[str]:
+        """The codes sent to this citizen, to scrub from the trace."""
+        if self.api is None or not citizen.niss:
+            return []
+        try:
+            return [m["code"] for m in self.api.outbox(citizen.niss) if m["code"]]
+        except Exception:
+            log.warning("could not read the codes to scrub from the evidence")
+            return []
 
 
 class _NoCodes:

@@ -6,7 +6,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import schedule
@@ -77,12 +77,24 @@ class Monitor:
 
     def schedule(self, scheduler: schedule.Scheduler, every_s: int) -> None:
         """Every check every ``every_s`` seconds. Jobs run one at a time in this thread, so a
-        check that overruns is never started twice; how late each start is, is measured."""
+        check that overruns is never started twice, and how late each start is, is measured.
+
+        A restarted monitor continues its schedule: a check that ran recently (in the
+        history) next runs one interval after that run, any other at once.
+        """
+        now = datetime.now()
         for spec in self.checks:
             job = scheduler.every(every_s).seconds
             job.do(self._scheduled, spec=spec, job=job)
+            last = self.history.last(spec.name)
+            if last is None:
+                job.next_run = now
+            else:
+                due = last.started_at.astimezone().replace(tzinfo=None) + timedelta(seconds=every_s)
+                job.next_run = max(now, due)
 
     def _scheduled(self, spec: CheckSpec, job: schedule.Job) -> None:
+        # schedule keeps naive local times; the job's next_run is still this run's due time.
         due = job.next_run
         lag = max(0.0, (datetime.now() - due).total_seconds()) if due else 0.0
         self.run_check(spec, lag_s=lag)
@@ -120,11 +132,10 @@ def serve_http(monitor: Monitor, host: str, port: int) -> ThreadingHTTPServer:
 
 
 def loop(monitor: Monitor, every_s: int, stop: threading.Event) -> None:
-    """Run the schedule until ``stop`` is set: each check once now, then every ``every_s``."""
+    """Run the schedule until ``stop`` is set, waking when the next check is due."""
     scheduler = schedule.Scheduler()
-    monitor.run_once()
     monitor.schedule(scheduler, every_s)
     while not stop.is_set():
         scheduler.run_pending()
         idle = scheduler.idle_seconds
-        stop.wait(timeout=max(0.1, min(idle if idle is not None else 1.0, 1.0)))
+        stop.wait(timeout=min(max(idle or 0.0, 0.05), 1.0))

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.codes import OutboxCodes
 from flows.context import CodeNotFound
+from monitor import evidence
 from monitor.alerts import Alerter, AlertPolicy
 from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
@@ -108,3 +110,24 @@ def test_the_monitor_alerts_and_keeps_history(executor, test_control, tmp_path: 
     monitor.run_once()
     assert [n.kind for n in sent] == ["firing", "resolved"]
     assert [r.outcome for r in history.recent("portal")] == ["success", "failure", "failure"]
+
+
+def test_failure_evidence_keeps_a_trace_without_secrets(executor, test_control) -> None:
+    seen: dict[str, str] = {}
+
+    class Recording(OutboxCodes):
+        def latest(self, niss: str, purpose: str) -> str:
+            code = super().latest(niss, purpose)
+            seen.update(niss=niss, code=code)
+            return code
+
+    executor.codes_for = Recording
+    test_control.set_faults(error_rate=1, error_status=500, path_prefix="/ativar/palavra-passe")
+    result = executor.run(CheckSpec("activation", retries=0))
+    assert (result.reason, result.failed_step) == ("portal_unavailable", "4")
+    trace = Path(result.evidence) / "trace.zip"
+    assert evidence.contains_any(trace, [seen["niss"], seen["code"]]) == []
+    assert evidence.contains_any(trace, ["•••", "Confirmar código de verificação"]) == [
+        "•••",
+        "Confirmar código de verificação",
+    ]

@@ -55,3 +55,34 @@ def test_the_message_names_the_check_reason_and_start() -> None:
         "FIRING: login fails (portal_unavailable) since 2026-11-23 10:00 UTC."
     )
     assert note.payload()["status"] == "firing"
+
+
+def test_webhooks_receive_json_with_slack_compatible_text() -> None:
+    import json
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from monitor.alerts import send
+
+    received: list[dict] = []
+
+    class Hook(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = self.rfile.read(int(self.headers["Content-Length"]))
+            received.append(json.loads(body))
+            self.send_response(200)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    [note] = Alerter(AlertPolicy(failures_to_alert=1)).observe("login", False, T0, "timeout")
+    # The second webhook is down: it is logged, and the first still gets the alert.
+    send(note, [f"http://127.0.0.1:{server.server_port}/hook", "http://127.0.0.1:9/down"])
+    thread.join(timeout=10)
+    server.server_close()
+    assert received == [note.payload()]
+    assert received[0]["text"].startswith("FIRING: login fails (timeout)")
