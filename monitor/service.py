@@ -108,6 +108,8 @@ def serve_http(monitor: Monitor, host: str, port: int) -> ThreadingHTTPServer:
             if self.path.split("?")[0] == "/metrics":
                 body = generate_latest(monitor.metrics.registry)
                 self._send(200, CONTENT_TYPE_LATEST, body)
+            elif self.path.startswith("/evidence/"):
+                self._evidence(self.path.split("?")[0][len("/evidence/") :])
             elif self.path.split("?")[0] in ("/", "/index.html"):
                 page = status.render(
                     monitor.history, [c.name for c in monitor.checks], datetime.now(UTC)
@@ -115,6 +117,16 @@ def serve_http(monitor: Monitor, host: str, port: int) -> ThreadingHTTPServer:
                 self._send(200, "text/html; charset=utf-8", page.encode())
             else:
                 self._send(404, "text/plain; charset=utf-8", b"not found\n")
+
+        def _evidence(self, relative: str) -> None:
+            """A failed check's screenshot, trace or note; nothing outside the evidence folder."""
+            root = monitor.executor.evidence_dir.resolve()
+            path = (root / relative).resolve()
+            if not path.is_file() or root not in path.parents:
+                self._send(404, "text/plain; charset=utf-8", b"not found\n")
+                return
+            kinds = {".png": "image/png", ".zip": "application/zip", ".txt": "text/plain"}
+            self._send(200, kinds.get(path.suffix, "application/octet-stream"), path.read_bytes())
 
         def _send(self, code: int, content_type: str, body: bytes) -> None:
             self.send_response(code)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from html import escape
+from pathlib import Path
 
 from monitor.history import History
 from monitor.results import CheckResult
@@ -75,10 +76,25 @@ def _failures(history: History, name: str) -> str:
     rows = "".join(
         f"<tr><td>{r.started_at:%Y-%m-%d %H:%M}</td><td>{escape(r.reason)}</td>"
         f"<td>step {escape(r.failed_step)}</td><td>{escape(r.message)}</td>"
-        f"<td>{escape(r.evidence)}</td></tr>"
+        f"<td>{_evidence_links(r.evidence)}</td></tr>"
         for r in failed
     )
     return (
         "<h3>Recent failures</h3><table><tr><th>When</th><th>Reason</th><th>Step</th>"
         f"<th>Message</th><th>Evidence</th></tr>{rows}</table>"
+    )
+
+
+def _evidence_links(folder: str) -> str:
+    if not folder:
+        return ""
+    name = escape(Path(folder).name)
+    return " ".join(
+        f"<a href='/evidence/{name}/{file}'>{label}</a>"
+        for file, label in (
+            ("screenshot.png", "screenshot"),
+            ("trace.zip", "trace"),
+            ("failure.txt", "note"),
+        )
+        if (Path(folder) / file).exists()
     )

@@ -103,3 +103,45 @@ def test_a_long_check_never_overlaps_another_and_their_lag_is_measured(
         if line.startswith('portal_sentinel_schedule_lag_seconds{check="registration"}')
     ]
     assert float(lag.split()[-1]) >= runs[0].duration_s * 0.9
+
+
+def test_the_status_page_metrics_and_evidence_are_served(tmp_path: Path) -> None:
+    import httpx
+
+    from monitor.service import serve_http
+
+    class WithEvidence(Unused):
+        evidence_dir = tmp_path / "evidence"
+
+    folder = WithEvidence.evidence_dir / "20261123T100000Z-portal"
+    folder.mkdir(parents=True)
+    (folder / "screenshot.png").write_bytes(b"\x89PNG fake")
+    (tmp_path / "secret.txt").write_text("outside")
+    monitor = monitor_with(tmp_path, WithEvidence())
+    failed = CheckResult(
+        "portal",
+        datetime.now(UTC),
+        "failure",
+        1.5,
+        reason="timeout",
+        failed_step="3",
+        message="slow",
+        evidence=str(folder),
+    )
+    monitor.history.record(failed)
+    monitor.metrics.record(failed)
+    server = serve_http(monitor, "127.0.0.1", 0)
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        page = httpx.get(f"{base}/")
+        assert page.status_code == 200
+        assert "Down" in page.text
+        assert "href='/evidence/20261123T100000Z-portal/screenshot.png'" in page.text
+        shot = httpx.get(f"{base}/evidence/20261123T100000Z-portal/screenshot.png")
+        assert (shot.status_code, shot.content) == (200, b"\x89PNG fake")
+        assert httpx.get(f"{base}/evidence/../secret.txt").status_code == 404
+        assert httpx.get(f"{base}/evidence/%2e%2e/secret.txt").status_code == 404
+        assert 'probe_success{check="portal"} 0.0' in httpx.get(f"{base}/metrics").text
+    finally:
+        server.shutdown()
+        server.server_close()
