@@ -14,7 +14,7 @@ from playwright.sync_api import Locator, expect
 
 from flows.context import Run
 from flows.flow import Flow, Step
-from flows.steps import channel_label, choose, click, fill, open_portal, see
+from flows.steps import channel_label, choose, click, fill, fill_code, open_portal, see
 from pages import labels
 from pages.activation import AccessPage, CodePage, PasswordPage, ResetSentPage, ResetStartPage
 from pages.base import fill_date
@@ -56,12 +56,11 @@ def _code_then_password(
     n = [str(number) for number in range(first, first + 7)]
     return (
         fill(n[0], labels.NISS, lambda r: CodePage(r.page).niss, lambda r: r.citizen.niss),
-        fill(
+        fill_code(
             n[1],
             labels.VERIFICATION_CODE,
             lambda r: CodePage(r.page).code,
-            lambda r: r.codes.latest(r.citizen.niss, purpose),
-            secret=True,
+            purpose,
         ),
         click(n[2], labels.CONFIRM_CODE, lambda r: CodePage(r.page).confirm, PasswordPage),
         fill(n[3], labels.PASSWORD, lambda r: PasswordPage(r.page).password, password, secret=True),
@@ -156,21 +155,19 @@ LOGIN = Flow(
         click(
             "7", labels.SEND_CODE, lambda r: SecondFactorPage(r.page).send_code, SecondFactorPage
         ),
-        fill(
+        fill_code(
             "8",
             labels.LOGIN_CODE,
             lambda r: SecondFactorPage(r.page).code,
-            lambda r: r.codes.latest(r.citizen.niss, "login"),
-            secret=True,
+            "login",
         ),
         click("9", labels.VALIDATE_CODE, lambda r: SecondFactorPage(r.page).validate, ContactsPage),
         click("10", labels.SAVE_CONTACTS, lambda r: ContactsPage(r.page).save, ContactsCodePage),
-        fill(
+        fill_code(
             "11",
             labels.CONTACTS_CODE,
             lambda r: ContactsCodePage(r.page).code,
-            lambda r: r.codes.latest(r.citizen.niss, "contacts"),
-            secret=True,
+            "contacts",
         ),
         click(
             "12",
@@ -255,12 +252,11 @@ CMD = Flow(
             "3c", labels.CONTINUE, lambda r: CmdCredentialsPage(r.page).continue_, CmdAuthorisePage
         ),
         click("3d", labels.AUTHORISE, lambda r: CmdAuthorisePage(r.page).authorise, CmdCodePage),
-        fill(
+        fill_code(
             "3e",
             labels.SECURITY_CODE,
             lambda r: CmdCodePage(r.page).code,
-            lambda r: r.codes.latest(r.citizen.niss, "cmd"),
-            secret=True,
+            "cmd",
         ),
         Step(
             "3f",

@@ -45,6 +45,13 @@ def fill(
     return Step(number, label, "fill", lambda run: [where(run)], act, secret=secret)
 
 
+def fill_code(number: str, label: Label, where: Where, purpose: str) -> Step:
+    """Type the newest code sent to the citizen for ``purpose``, from the run's code source."""
+    return fill(
+        number, label, where, lambda run: run.codes.latest(run.citizen.niss, purpose), secret=True
+    )
+
+
 def choose(number: str, label: Label, where: Where) -> Step:
     def act(run: Run, elements: Sequence[Locator]) -> None:
         elements[0].check()
