@@ -6,7 +6,14 @@ before the next check, so one bad check never stops the schedule.
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -26,10 +33,11 @@ from flows.flow import Flow, Step
 from flows.runner import Observer, Runner, StepResult
 from monitor import evidence
 from monitor.results import CheckResult, StepTiming
-from sentinel.browser import launch_options
+from sentinel.browser import find_chromium, launch_args
 from sentinel.testapi import TestControl
 
 log = logging.getLogger("monitor.executor")
+HANG_GRACE_S = 5.0  # beyond a check's time limit, before its browser is declared hung
 ANONYMOUS = Citizen(niss="", name="", birth_date=datetime(2000, 1, 1).date(), password="")
 
 
@@ -62,25 +70,96 @@ class _Timings(Observer):
 
 
 class WarmBrowser:
-    """One browser for every check, replaced when it crashed or was closed."""
+    """One Chromium for every check, replaced when it crashed, was closed, or hung.
+
+    The monitor starts Chromium itself and connects to it over the DevTools protocol, so it
+    owns the process: a watchdog can kill a browser that stopped answering, which a browser
+    launched by Playwright would not allow from another thread.
+    """
 
     def __init__(self, playwright: Playwright, on_restart: Callable[[], None] = lambda: None):
         self.playwright = playwright
         self.on_restart = on_restart
         self._browser: Browser | None = None
+        self._process: subprocess.Popen[str] | None = None
+        self._profile: str | None = None
+        self.killed = threading.Event()
 
     def get(self) -> Browser:
         if self._browser is not None and not self._browser.is_connected():
             log.warning("the browser was gone; launching a new one")
-            self._browser = None
+            self._discard()
             self.on_restart()
         if self._browser is None:
-            self._browser = self.playwright.chromium.launch(**launch_options())
+            self._browser = self._launch()
         return self._browser
+
+    @property
+    def pid(self) -> int | None:
+        """The browser's process id (its process group leader), while one runs."""
+        return self._process.pid if self._process is not None else None
+
+    def kill(self) -> None:
+        """Kill the browser and all its processes: safe from any thread."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            self.killed.set()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
 
     def close(self) -> None:
         if self._browser is not None and self._browser.is_connected():
-            self._browser.close()
+            with contextlib.suppress(Exception):
+                self._browser.close()
+        self.kill()
+        self._discard()
+
+    def _launch(self) -> Browser:
+        executable = find_chromium() or Path(self.playwright.chromium.executable_path)
+        self._profile = tempfile.mkdtemp(prefix="portal-sentinel-chromium-")
+        args = [
+            str(executable),
+            "--headless",
+            "--remote-debugging-port=0",
+            f"--user-data-dir={self._profile}",
+            *launch_args(),
+            "about:blank",
+        ]
+        self._process = subprocess.Popen(
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
+        endpoint = _devtools_endpoint(self._process)
+        self.killed.clear()
+        return self.playwright.chromium.connect_over_cdp(endpoint)
+
+    def _discard(self) -> None:
+        if self._process is not None:
+            self.kill()
+            self._process.wait(timeout=30)
+            if self._process.stderr:
+                self._process.stderr.close()
+        if self._profile:
+            shutil.rmtree(self._profile, ignore_errors=True)
+        self._browser, self._process, self._profile = None, None, None
+
+
+def _devtools_endpoint(process: subprocess.Popen[str]) -> str:
+    """Read Chromium's stderr until it names its DevTools endpoint, then keep draining it."""
+    assert process.stderr is not None
+    for line in process.stderr:
+        if line.startswith("DevTools listening on "):
+            threading.Thread(target=_drain, args=(process.stderr,), daemon=True).start()
+            return line.split(" on ", 1)[1].strip()
+    raise RuntimeError(f"Chromium exited ({process.wait()}) before opening DevTools")
+
+
+def _drain(stream) -> None:
+    for _ in stream:
+        pass
 
 
 class CheckExecutor:
@@ -107,7 +186,7 @@ class CheckExecutor:
         started = time.perf_counter()
         result: CheckResult | None = None
         for attempt in range(1, spec.retries + 2):
-            result = self._attempt(spec, started_at, attempt)
+            result = self._guarded_attempt(spec, started_at, attempt)
             if result.ok:
                 break
         assert result is not None
@@ -119,17 +198,37 @@ class CheckExecutor:
             result.message = f"the check took {result.duration_s:.1f}s, over {spec.timeout_s}s"
         return result
 
+    def _guarded_attempt(self, spec: CheckSpec, started_at: datetime, attempt: int):
+        """One attempt under a watchdog: a browser that hangs past the time limit is killed,
+        which ends the attempt at once; the next check gets a new browser."""
+        watchdog = threading.Timer(spec.timeout_s + HANG_GRACE_S, self.browser.kill)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            result = self._attempt(spec, started_at, attempt)
+        finally:
+            watchdog.cancel()
+        if self.browser.killed.is_set() and not result.ok:
+            result.reason = "timeout"
+            result.message = (
+                f"the browser stopped answering for over {spec.timeout_s:.0f}s and was replaced"
+            )
+        return result
+
     def _attempt(self, spec: CheckSpec, started_at: datetime, attempt: int) -> CheckResult:
         flows = catalog.with_prerequisites([spec.flow])
         timings = _Timings()
-        context = self.browser.get().new_context(
-            locale="pt-PT", timezone_id="Europe/Lisbon", viewport={"width": 1280, "height": 900}
-        )
-        # DOM snapshots only: screencast frames would show typed values unmasked.
-        context.tracing.start(snapshots=True, screenshots=False, sources=False)
-        page = context.new_page()
+        context = page = None
         citizen = ANONYMOUS
         try:
+            context = self.browser.get().new_context(
+                locale="pt-PT",
+                timezone_id="Europe/Lisbon",
+                viewport={"width": 1280, "height": 900},
+            )
+            # DOM snapshots only: screencast frames would show typed values unmasked.
+            context.tracing.start(snapshots=True, screenshots=False, sources=False)
+            page = context.new_page()
             citizen = self._citizen(flows)
             codes = self.codes_for(self.api) if self.api else _NoCodes()
             for flow in flows:
@@ -156,11 +255,13 @@ class CheckExecutor:
                 message=str(error).splitlines()[0][:500],
                 failed_step=getattr(error, "step", ""),
             )
-            failure.evidence = str(self._evidence(spec, failure, context, page, citizen))
+            if context is not None and page is not None:
+                failure.evidence = str(self._evidence(spec, failure, context, page, citizen))
             return failure
         finally:
             try:
-                context.close()
+                if context is not None:
+                    context.close()
             except Exception:
                 # A crashed browser cannot close its context; the next check replaces it.
                 log.warning("could not close the browser context of %s", spec.name)

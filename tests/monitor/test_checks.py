@@ -3,6 +3,8 @@ a killed browser, and the alert policy fed by real outcomes."""
 
 from __future__ import annotations
 
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -131,3 +133,15 @@ def test_failure_evidence_keeps_a_trace_without_secrets(executor, test_control) 
         "•••",
         "Confirmar código de verificação",
     ]
+
+
+def test_a_hung_browser_is_killed_and_replaced(executor, warm) -> None:
+    restarts = []
+    warm.on_restart = lambda: restarts.append(1)
+    warm.get()
+    os.killpg(warm.pid, signal.SIGSTOP)  # the browser stops answering, as a hung one does
+    result = executor.run(CheckSpec("portal", timeout_s=2, retries=0))
+    assert (result.outcome, result.reason) == ("failure", "timeout")
+    assert "stopped answering" in result.message
+    assert executor.run(CheckSpec("portal")).outcome == "success"
+    assert restarts == [1]
