@@ -163,6 +163,8 @@ def run_monitor(args: argparse.Namespace) -> int:
     from monitor.alerts import AlertPolicy
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # httpx logs every request with its query string, which can hold an NISS.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
 
     try:
         options = app.Options(

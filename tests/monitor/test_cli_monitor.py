@@ -1,0 +1,93 @@
+"""``sentinel monitor --once`` as cron runs it: a summary, an exit code, no personal data."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sentinel.report import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def test_once_prints_a_summary_and_logs_no_personal_data(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sentinel",
+            "monitor",
+            "--once",
+            "--flow",
+            "portal",
+            "--flow",
+            "activation",
+            "--data",
+            str(tmp_path / "monitor"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        check=False,
+    )
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    assert re.search(r"^portal\s+success", done.stdout, re.MULTILINE)
+    assert re.search(r"^activation\s+success", done.stdout, re.MULTILINE)
+    assert (tmp_path / "monitor" / "monitor.db").exists()
+    assert not re.search(r"(?<![\w.-])\d{11}(?![\w.-])", output)  # no NISS anywhere
+
+
+def test_once_exits_1_when_a_check_fails(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sentinel",
+            "monitor",
+            "--once",
+            "--target",
+            "http://127.0.0.1:9",
+            "--flow",
+            "portal",
+            "--retries",
+            "0",
+            "--data",
+            str(tmp_path / "monitor"),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"^portal\s+failure .*portal_unavailable at step 1", done.stdout, re.MULTILINE)
+
+
+def test_flows_that_write_refuse_production() -> None:
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "sentinel",
+            "monitor",
+            "--once",
+            "--target",
+            "https://www.seg-social.pt",
+            "--flow",
+            "login",
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "only read-only checks (portal) may watch the production portal" in done.stderr
