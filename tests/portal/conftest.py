@@ -11,6 +11,7 @@ import pytest
 from faker import Faker
 
 from mock_portal import niss as niss_rules
+from pages import labels as catalogue
 from tests.portal import server as mock_server
 from tests.portal.browserless import Screen
 
@@ -82,9 +83,8 @@ def other_valid_niss(kind: str = "person") -> str:
 # Journeys several test modules build on -------------------------------------------------
 def open_registration(home: Screen, wording: dict[str, str] | None = None) -> Screen:
     labels = wording or OFFICIAL
+    # On the modern markup the choice opens the form in place; on the classic, a new page.
     screen = home.click("Iniciar sessão").click(labels["ss_user"])
-    if screen.heading == "Iniciar sessão":  # modern markup: the form opened in place
-        pass
     return screen.click(labels["register"]).click(labels["accept_terms"])
 
 
@@ -119,15 +119,16 @@ def activate(home: Screen, api: httpx.Client, citizen: Citizen, password: str = 
     )
 
 
+# The catalogue's wordings: the mock must show what the documentation says.
 OFFICIAL = {
-    "ss_user": "Autenticação com o seu utilizador da Segurança Social",
-    "register": "Registar",
-    "activate": "Ativar conta",
-    "accept_terms": "Li e aceito os termos e condições",
+    "ss_user": catalogue.SS_USER.pt,
+    "register": catalogue.REGISTER.pt,
+    "activate": catalogue.ACTIVATE.pt,
+    "accept_terms": catalogue.ACCEPT_TERMS.pt,
 }
 GUIDE = {
-    "ss_user": "Autenticar com utilizador da Segurança Social",
-    "register": "Efetuar Registo",
-    "activate": "Ativar a minha conta",
-    "accept_terms": "Li e aceito os termos e condições do serviço",
+    "ss_user": catalogue.SS_USER.variants[0],
+    "register": catalogue.REGISTER.variants[0],
+    "activate": catalogue.ACTIVATE.variants[0],
+    "accept_terms": catalogue.ACCEPT_TERMS.variants[0],
 }
