@@ -79,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_report_paths(run)
 
     add_monitor_parser(commands)
+    add_guide_parser(commands)
 
     report = commands.add_parser(
         "report",
@@ -153,6 +154,76 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
         metavar="START/END",
         help="a declared maintenance window in ISO time, repeatable",
     )
+
+
+def add_guide_parser(commands: argparse._SubParsersAction) -> None:
+    guide = commands.add_parser(
+        "guide",
+        help="step-by-step screenshot guides in Portuguese and English",
+        description="Run the flows and write illustrated guides (HTML, Markdown, PDF).",
+    )
+    guide.add_argument("--target", default="mock", help="'mock' or a staging URL")
+    guide.add_argument(
+        "--flow",
+        dest="flows",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a flow or guide name, repeatable (default: every guide)",
+    )
+    guide.add_argument(
+        "--lang",
+        dest="languages",
+        action="append",
+        choices=["pt", "en"],
+        help="a language, repeatable (default: pt and en)",
+    )
+    guide.add_argument(
+        "--format",
+        default="html,md,pdf",
+        help="comma-separated: html, md, pdf (default: %(default)s)",
+    )
+    guide.add_argument(
+        "--out", type=Path, default=Path("reports/guides"), help="folder (default: %(default)s)"
+    )
+    guide.add_argument(
+        "--check",
+        action="store_true",
+        help="compare a new run with the guides in --out; exit 1 on changes",
+    )
+    guide.add_argument(
+        "--test-token",
+        default=os.environ.get("SENTINEL_TEST_TOKEN"),
+        help="test-control API token of a URL target",
+    )
+    guide.add_argument(
+        "--wording", choices=["official", "guide"], default=None, help=argparse.SUPPRESS
+    )  # the bundled mock's wording, for testing
+
+
+def run_guide(args: argparse.Namespace) -> int:
+    from guides import app
+
+    formats = {f.strip() for f in args.format.split(",") if f.strip()}
+    unknown = formats - set(app.FORMATS)
+    if unknown or not formats:
+        print(f"sentinel guide: formats are html, md and pdf, not {args.format!r}", file=sys.stderr)
+        return 2
+    options = app.Options(
+        target=args.target,
+        flows=args.flows,
+        languages=args.languages or ["pt", "en"],
+        formats=formats,
+        out=args.out,
+        check=args.check,
+        test_token=args.test_token,
+        wording=args.wording,
+    )
+    try:
+        return app.run(options)
+    except app.UsageError as error:
+        print(f"sentinel guide: {error}", file=sys.stderr)
+        return 2
 
 
 def run_monitor(args: argparse.Namespace) -> int:
@@ -302,6 +373,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "mock": run_mock,
         "run": run_flows,
         "monitor": run_monitor,
+        "guide": run_guide,
         "report": build_report,
     }
     return handlers[args.command](args)

@@ -1,0 +1,49 @@
+"""The words of a guide, in Portuguese or English.
+
+English guides keep the Portuguese label in bold with the English gloss in parentheses, as the
+public guides do, because citizens must recognise the Portuguese text on the real screens.
+"""
+
+from __future__ import annotations
+
+from flows.flow import VERBS_EN, VERBS_PT, Flow
+from guides.capture import CapturedStep
+
+LANGUAGES = ("pt", "en")
+WORDS = {
+    "pt": {
+        "step": "Passo",
+        "contents": "Índice",
+        "source": "Documentado em",
+        "intro": "Guia passo a passo gerado a partir dos ecrãs do portal. Os dados pessoais "
+        "estão ocultados nas imagens.",
+        "lang": "pt-PT",
+    },
+    "en": {
+        "step": "Step",
+        "contents": "Contents",
+        "source": "Documented in",
+        "intro": "A step-by-step guide made from the portal's own screens. Personal data is "
+        "hidden in the pictures.",
+        "lang": "en",
+    },
+}
+
+
+def title(flow: Flow, language: str, variant: str = "") -> str:
+    base = flow.title_pt if language == "pt" else f"{flow.title_en} ({flow.title_pt})"
+    return f"{base}: {variant}" if variant else base
+
+
+def instruction(captured: CapturedStep, language: str) -> str:
+    """``Clique em **Efetuar Registo**`` or ``Click on **Efetuar Registo** (Register)``."""
+    step = captured.step
+    shown = captured.shown or step.label.pt
+    if language == "pt":
+        return f"{VERBS_PT[step.verb]} **{shown}**"
+    gloss = "" if step.label.en == shown else f" ({step.label.en})"
+    return f"{VERBS_EN[step.verb]} **{shown}**{gloss}"
+
+
+def words(language: str) -> dict[str, str]:
+    return WORDS[language]
