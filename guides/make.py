@@ -74,7 +74,7 @@ def capture(spec: GuideSpec, browser: Browser, base_url: str, api: TestControl):
                 channel=spec.channel,
             )
             Runner([observer] if flow.name == spec.flow else []).run(flow, run)
-        return catalog.FLOWS[spec.flow], observer.steps
+        return catalog.FLOWS[spec.flow], observer.steps, citizen
     finally:
         context.close()
 
@@ -91,7 +91,7 @@ def make(
     """Write every guide in every language; returns the files written."""
     written: list[Path] = []
     for spec in specs:
-        flow, steps = capture(spec, browser, base_url, api)
+        flow, steps, _ = capture(spec, browser, base_url, api)
         for language in languages:
             guide = Guide(spec.name, flow, language, steps, spec.variant.get(language, ""))
             written += write(guide, out, formats, browser)

@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import io
+import re
+
+from PIL import Image
+
+from flows import catalog
+from guides import text
+from guides.capture import Box, CapturedStep
+from guides.render import Guide, manifest, to_html, to_markdown
+
+REGISTER = catalog.REGISTRATION.steps[3]
+
+
+def png(colour: str = "white") -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), colour).save(buffer, "PNG")
+    return buffer.getvalue()
+
+
+def captured(shown: str = "Registar") -> CapturedStep:
+    return CapturedStep(REGISTER, png(), [Box(1, 2, 10, 5)], 40, 30, shown)
+
+
+def test_portuguese_quotes_the_screen_and_english_adds_the_gloss() -> None:
+    assert text.instruction(captured(), "pt") == "Clique em **Registar**"
+    assert text.instruction(captured(), "en") == "Click on **Registar** (Register)"
+    # A portal worded as a relocation guide: the screen's words, the same gloss.
+    assert text.instruction(captured("Efetuar Registo"), "en") == (
+        "Click on **Efetuar Registo** (Register)"
+    )
+
+
+def test_html_is_one_self_contained_page_with_contents() -> None:
+    page = to_html(Guide("registration-sms", catalog.REGISTRATION, "en", [captured()]))
+    assert "<html lang='en'>" in page
+    assert "<a href='#step-4'>Click on <strong>Registar</strong> (Register)</a>" in page
+    assert "<section id='step-4'>" in page
+    assert re.findall(r"src='([^']*)'", page)[0].startswith("data:image/png;base64,")
+    assert "http" not in page  # nothing to fetch: it opens offline
+    assert "width=device-width" in page
+
+
+def test_markdown_points_to_the_images_beside_it() -> None:
+    markdown = to_markdown(Guide("activation", catalog.ACTIVATION, "pt", [captured()]))
+    assert "## Passo 4\n\nClique em **Registar**\n\n![Passo 4](activation.pt/04.png)" in markdown
+
+
+def test_the_manifest_keeps_words_pictures_and_boxes_for_checks() -> None:
+    [step] = manifest(Guide("g", catalog.REGISTRATION, "pt", [captured()]))["steps"]
+    assert step["number"] == "4"
+    assert step["size"] == [40, 30]
+    assert step["boxes"] == [[1, 2, 10, 5]]
