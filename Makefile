@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup run mock monitor report test lint browser prometheus clean
+.PHONY: setup run guides mock monitor report test lint browser prometheus clean
 
 setup: $(VENV)/.installed node_modules/.installed browser prometheus
 
@@ -45,9 +45,14 @@ prometheus:
 	  fi; \
 	fi
 
-# The main job: every documented flow against the bundled mock, then the Allure report.
+# The main job: every documented flow against the bundled mock, the Allure report, and the
+# step-by-step guides in Portuguese and English.
 run: setup
 	$(BIN)/sentinel run --target mock
+	$(BIN)/sentinel guide --target mock --out reports/guides
+
+guides: setup
+	$(BIN)/sentinel guide --target mock --out reports/guides
 
 # Serve the bundled mock portal on its own, with the test-control API.
 mock: setup

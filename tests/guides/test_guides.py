@@ -86,7 +86,21 @@ def test_check_finds_nothing_twice_and_the_changed_steps_after_a_rewording(tmp_p
             check=False,
         )
 
-    assert guide().returncode == 0
+    assert guide("--format", "html,md").returncode == 0
+    again = tmp_path / "again"
+    assert guide("--out", str(again), "--format", "md").returncode == 0
+    # The same portal gives byte-identical words and pictures of the same size.
+    first = (tmp_path / "registration-sms.en.json").read_text()
+    second = (again / "registration-sms.en.json").read_text()
+    assert [s["text"] for s in json.loads(first)["steps"]] == [
+        s["text"] for s in json.loads(second)["steps"]
+    ]
+    assert [s["size"] for s in json.loads(first)["steps"]] == [
+        s["size"] for s in json.loads(second)["steps"]
+    ]
+    assert (again / "registration-sms.en.md").read_bytes() == (
+        (tmp_path / "registration-sms.en.md").read_bytes()
+    )
     same = guide("--check")
     assert (same.returncode, same.stdout.strip()) == (0, "No changes."), same.stderr
     reworded = guide("--check", "--wording", "guide")
