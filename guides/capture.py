@@ -14,6 +14,7 @@ from flows.runner import Observer, StepResult
 
 HIGHLIGHT = "data-sentinel-highlight"
 MASK_COLOR = "#c9d1dc"  # a quiet grey box where personal data or typed values would be
+MASK_COLOR = "#c9d1dc"  # a quiet grey box where personal data or typed values would be
 # Drawn in the page at capture time; animations and the caret are off, so pictures are stable.
 HIGHLIGHT_STYLE = (
     f"[{HIGHLIGHT}]{{outline:4px solid #e4002b !important;outline-offset:3px !important;"
@@ -69,7 +70,11 @@ class GuideObserver(Observer):
             element.evaluate(f"e => e.setAttribute('{HIGHLIGHT}', '')")
         boxes = [Box(**b) for b in (e.bounding_box() for e in visible) if b]
         png = page.screenshot(
-            mask=masks(run), animations="disabled", caret="hide", style=HIGHLIGHT_STYLE
+            mask=masks(run),
+            mask_color=MASK_COLOR,
+            animations="disabled",
+            caret="hide",
+            style=HIGHLIGHT_STYLE,
         )
         for element in visible:
             element.evaluate(f"e => e.removeAttribute('{HIGHLIGHT}')")

@@ -61,11 +61,7 @@ def to_html(guide: Guide) -> str:
         f"<p class='instruction'>{_bold(text.instruction(c, guide.language))}</p>"
         f"<img alt='{w['step']} {html.escape(c.step.number)}' width='{c.width}' "
         f"height='{c.height}' src='data:image/png;base64,{base64.b64encode(c.png).decode()}'>"
-        + (
-            f"<p class='source'>{w['source']}: {html.escape(c.step.label.source)}</p>"
-            if c.step.label.source
-            else ""
-        )
+        + _source_note(c, guide.language)
         + "</section>"
         for c in guide.steps
     )
@@ -77,6 +73,14 @@ def to_html(guide: Guide) -> str:
         f"<nav aria-label='{w['contents']}'><h2>{w['contents']}</h2><ol>{toc}</ol></nav>"
         f"{sections}</main></body></html>\n"
     )
+
+
+def _source_note(captured: CapturedStep, language: str) -> str:
+    documented = captured.step.label.source
+    if not documented:
+        return ""
+    where = html.escape(text.source(documented, language))
+    return f"<p class='source'>{text.words(language)['source']}: {where}</p>"
 
 
 def image_name(captured: CapturedStep) -> str:
