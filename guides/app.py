@@ -12,7 +12,7 @@ from playwright.sync_api import sync_playwright
 from guides import check
 from guides.make import make, select
 from guides.text import LANGUAGES
-from sentinel.browser import launch_options
+from sentinel.browser import connect_headers, launch_options
 from sentinel.mock_server import start_in_background
 from sentinel.targets import is_production
 from sentinel.testapi import TestControl
@@ -34,6 +34,7 @@ class Options:
     check: bool = False
     test_token: str | None = None
     wording: str | None = None  # bundled mock only: show it in another wording profile
+    connect: str | None = None  # a Playwright browser server instead of a local Chromium
 
 
 def run(options: Options) -> int:
@@ -56,7 +57,10 @@ def run(options: Options) -> int:
             with TestControl(base_url, options.test_token) as api, sync_playwright() as pw:
                 if options.wording:
                     api.set_wording(options.wording)
-                browser = pw.chromium.launch(**launch_options())
+                if options.connect:
+                    browser = pw.chromium.connect(options.connect, headers=connect_headers())
+                else:
+                    browser = pw.chromium.launch(**launch_options())
                 try:
                     target = Path(scratch) / "new" if options.check else options.out
                     written = make(

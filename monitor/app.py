@@ -68,6 +68,7 @@ class Options:
     retries: int = 1
     policy: AlertPolicy = field(default_factory=AlertPolicy)
     maintenance: list[tuple[datetime, datetime]] = field(default_factory=list)
+    connect: str | None = None  # a Playwright browser server instead of a local Chromium
 
     def checks(self) -> list[CheckSpec]:
         return [CheckSpec(f, self.timeout_s, self.degraded_s, self.retries) for f in self.flows]
@@ -103,7 +104,9 @@ def run(options: Options) -> int:
     metrics = Metrics()
     try:
         with sync_playwright() as playwright:
-            browser = WarmBrowser(playwright, on_restart=metrics.browser_restarts.inc)
+            browser = WarmBrowser(
+                playwright, on_restart=metrics.browser_restarts.inc, endpoint=options.connect
+            )
             monitor = Monitor(
                 executor=CheckExecutor(browser, base_url, api, options.data / "evidence"),
                 checks=options.checks(),

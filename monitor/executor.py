@@ -33,7 +33,7 @@ from flows.flow import Flow, Step
 from flows.runner import Observer, Runner, StepResult
 from monitor import evidence
 from monitor.results import CheckResult, StepTiming
-from sentinel.browser import find_chromium, launch_args
+from sentinel.browser import connect_headers, find_chromium, launch_args
 from sentinel.testapi import TestControl
 
 log = logging.getLogger("monitor.executor")
@@ -77,9 +77,16 @@ class WarmBrowser:
     launched by Playwright would not allow from another thread.
     """
 
-    def __init__(self, playwright: Playwright, on_restart: Callable[[], None] = lambda: None):
+    def __init__(
+        self,
+        playwright: Playwright,
+        on_restart: Callable[[], None] = lambda: None,
+        endpoint: str | None = None,
+    ):
         self.playwright = playwright
         self.on_restart = on_restart
+        # A remote browser server: connected to, never launched, so never killed from here.
+        self.endpoint = endpoint
         self._browser: Browser | None = None
         self._process: subprocess.Popen[str] | None = None
         self._profile: str | None = None
@@ -115,6 +122,8 @@ class WarmBrowser:
         self._discard()
 
     def _launch(self) -> Browser:
+        if self.endpoint:
+            return self.playwright.chromium.connect(self.endpoint, headers=connect_headers())
         executable = find_chromium() or Path(self.playwright.chromium.executable_path)
         self._profile = tempfile.mkdtemp(prefix="portal-sentinel-chromium-")
         args = [

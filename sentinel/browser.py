@@ -111,6 +111,32 @@ def launch_options(headless: bool = True) -> dict[str, object]:
     return options
 
 
+CONNECT_ENV = "SENTINEL_BROWSER_WS"
+
+
+def connect_endpoint(explicit: str | None = None, environ: dict[str, str] | None = None):
+    """The WebSocket endpoint of a Playwright browser server to use instead of launching one:
+    ``--connect`` when given, else ``SENTINEL_BROWSER_WS``, else None."""
+    environ = dict(os.environ) if environ is None else environ
+    return explicit or environ.get(CONNECT_ENV) or None
+
+
+def connect_headers(options: dict[str, object] | None = None) -> dict[str, str]:
+    """How the server should launch Chromium: by default the switches and executable used here.
+
+    Playwright's browser server reads them, in its own (camelCase) names, from this header;
+    ``run-server --unsafe`` lets it take an executable path and switches.
+    """
+    options = launch_options() if options is None else options
+    camel = {_camel(key): value for key, value in options.items()}
+    return {"x-playwright-launch-options": json.dumps(camel)}
+
+
+def _camel(name: str) -> str:
+    first, *rest = name.split("_")
+    return first + "".join(part.capitalize() for part in rest)
+
+
 def main() -> int:
     """``python -m sentinel.browser``: say which Chromium will be used, or what to install."""
     try:

@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--test-token", default=None, help="test-control API token for a URL target")
     run.add_argument("--headed", action="store_true", help="show the browser")
+    add_connect(run)
     run.add_argument("--no-report", action="store_true", help="write results, skip the HTML")
     add_report_paths(run)
 
@@ -147,6 +148,7 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
     monitor.add_argument(
         "--reminder", default="1h", help="repeat a firing alert this often (default: 1h)"
     )
+    add_connect(monitor)
     monitor.add_argument(
         "--maintenance",
         action="append",
@@ -196,6 +198,7 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
         default=os.environ.get("SENTINEL_TEST_TOKEN"),
         help="test-control API token of a URL target",
     )
+    add_connect(guide)
     guide.add_argument(
         "--wording", choices=["official", "guide"], default=None, help=argparse.SUPPRESS
     )  # the bundled mock's wording, for testing
@@ -218,6 +221,7 @@ def run_guide(args: argparse.Namespace) -> int:
         check=args.check,
         test_token=args.test_token,
         wording=args.wording,
+        connect=args.connect,
     )
     try:
         return app.run(options)
@@ -257,11 +261,22 @@ def run_monitor(args: argparse.Namespace) -> int:
                 reminder_every=timedelta(seconds=app.parse_duration(args.reminder)),
             ),
             maintenance=[app.parse_window(w) for w in args.maintenance],
+            connect=args.connect,
         )
         return app.run(options)
     except app.UsageError as error:
         print(f"sentinel monitor: {error}", file=sys.stderr)
         return 2
+
+
+def add_connect(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--connect",
+        default=os.environ.get("SENTINEL_BROWSER_WS"),
+        metavar="WS_URL",
+        help="use a Playwright browser server (playwright run-server) instead of launching "
+        "Chromium (default: $SENTINEL_BROWSER_WS)",
+    )
 
 
 def add_report_paths(parser: argparse.ArgumentParser) -> None:
@@ -345,6 +360,8 @@ def run_flows(args: argparse.Namespace) -> int:
         pytest_args.append(f"--test-token={args.test_token}")
     if args.headed:
         pytest_args.append("--headed")
+    if args.connect:
+        pytest_args.append(f"--connect={args.connect}")
     print(f"Running {', '.join(names)} against {args.target}...", flush=True)
     # A process of its own: pytest must import (and rewrite) the harness's modules itself.
     code = subprocess.run(pytest_args, cwd=report.PROJECT_ROOT, check=False).returncode

@@ -57,3 +57,19 @@ def test_playwrights_cache_is_read_without_starting_playwright(tmp_path: Path) -
     chrome.parent.mkdir(parents=True)
     chrome.write_text("")
     assert browser.playwright_chromium({"PLAYWRIGHT_BROWSERS_PATH": str(tmp_path)}) == chrome
+
+
+def test_a_browser_server_is_chosen_by_option_then_environment() -> None:
+    assert browser.connect_endpoint("ws://a", {browser.CONNECT_ENV: "ws://b"}) == "ws://a"
+    assert browser.connect_endpoint(None, {browser.CONNECT_ENV: "ws://b"}) == "ws://b"
+    assert browser.connect_endpoint(None, {}) is None
+
+
+def test_the_server_is_told_how_to_launch_in_its_own_names() -> None:
+    import json
+
+    headers = browser.connect_headers({"executable_path": "/usr/bin/chromium", "headless": True})
+    assert json.loads(headers["x-playwright-launch-options"]) == {
+        "executablePath": "/usr/bin/chromium",
+        "headless": True,
+    }
