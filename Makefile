@@ -8,7 +8,7 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup run guides mock monitor report test lint browser prometheus clean
+.PHONY: setup run guides mock monitor bench report test lint browser prometheus clean
 
 setup: $(VENV)/.installed node_modules/.installed browser prometheus
 
@@ -66,6 +66,10 @@ mock: setup
 # The synthetic monitor against the bundled mock: status page and /metrics on port 9464.
 monitor: setup
 	$(BIN)/sentinel monitor --target mock --every 5m --metrics-port 9464
+
+# Benchmarks (not tests: they report figures and fail only on errors).
+bench: setup
+	$(BIN)/python -m bench --suite
 
 report: setup
 	$(BIN)/sentinel report

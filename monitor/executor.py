@@ -228,6 +228,7 @@ class CheckExecutor:
         flows = catalog.with_prerequisites([spec.flow])
         timings = _Timings()
         context = page = None
+        traced = False
         citizen = ANONYMOUS
         try:
             context = self.browser.get().new_context(
@@ -235,8 +236,12 @@ class CheckExecutor:
                 timezone_id="Europe/Lisbon",
                 viewport={"width": 1280, "height": 900},
             )
-            # DOM snapshots only: screencast frames would show typed values unmasked.
-            context.tracing.start(snapshots=True, screenshots=False, sources=False)
+            # Traced on the last try only (the one whose failure counts), as Playwright Test's
+            # "on-first-retry": tracing every check would cost a third of its time. DOM
+            # snapshots only: screencast frames would show typed values unmasked.
+            traced = attempt == spec.retries + 1
+            if traced:
+                context.tracing.start(snapshots=True, screenshots=False, sources=False)
             page = context.new_page()
             citizen = self._citizen(flows)
             codes = self.codes_for(self.api) if self.api else _NoCodes()
@@ -249,7 +254,8 @@ class CheckExecutor:
                     timeout_ms=min(spec.timeout_s, 30.0) * 1000,
                 )
                 Runner([timings]).run(flow, run)
-            context.tracing.stop()
+            if traced:
+                context.tracing.stop()
             return CheckResult(spec.name, started_at, "success", 0.0, attempt, steps=timings.steps)
         except Exception as error:
             # Every failure, ours included, is classified and kept: the schedule goes on.
@@ -265,7 +271,9 @@ class CheckExecutor:
                 failed_step=getattr(error, "step", ""),
             )
             if context is not None and page is not None:
-                failure.evidence = str(self._evidence(spec, failure, context, page, citizen))
+                failure.evidence = str(
+                    self._evidence(spec, failure, context, page, citizen, traced)
+                )
             return failure
         finally:
             try:
@@ -286,7 +294,9 @@ class CheckExecutor:
             )
         return provision(self.api, self.fake, cmd=any(f.name == "cmd" for f in flows))
 
-    def _evidence(self, spec: CheckSpec, result: CheckResult, context, page, citizen) -> Path:
+    def _evidence(
+        self, spec: CheckSpec, result: CheckResult, context, page, citizen, traced: bool
+    ) -> Path:
         """A masked screenshot, a scrubbed trace and a note of the failed step."""
         folder = self.evidence_dir / f"{result.started_at:%Y%m%dT%H%M%S%fZ}-{spec.name}"
         folder.mkdir(parents=True, exist_ok=True)
@@ -294,8 +304,9 @@ class CheckExecutor:
         try:
             run = Run(page=page, base_url=self.base_url, citizen=citizen, codes=_NoCodes())
             page.screenshot(path=str(folder / "screenshot.png"), mask=masks(run))
-            context.tracing.stop(path=str(folder / "trace.zip"))
-            evidence.scrub_zip(folder / "trace.zip", secrets)
+            if traced:
+                context.tracing.stop(path=str(folder / "trace.zip"))
+                evidence.scrub_zip(folder / "trace.zip", secrets)
         except Exception:
             # A dead page leaves no picture or trace; the note below still says why.
             log.warning("incomplete evidence for the failed check %s", spec.name)

@@ -1,0 +1,52 @@
+"""``make bench`` runs end to end (on small numbers): it must not break, whatever it measures."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sentinel.report import PROJECT_ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_benchmarks_run_and_write_their_figures(tmp_path: Path) -> None:
+    out = tmp_path / "latest.json"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--runs",
+            "1",
+            "--requests",
+            "100",
+            "--monitor-checks",
+            "12",
+            "--out",
+            str(out),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env=env,
+        timeout=600,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    figures = json.loads(out.read_text())
+    assert set(figures["journey"]["ratios"]) == {
+        "harness/bare",
+        "harness+screenshots/bare",
+        "http/bare",
+    }
+    assert all(load["errors"] == 0 for load in figures["portal"].values())
+    assert figures["monitor"]["checks"] == 12
+    assert figures["cold_start"]["first_page_s"] > 0
+    assert "journey (registration + activation)" in done.stdout
