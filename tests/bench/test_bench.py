@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -11,13 +10,14 @@ from pathlib import Path
 import pytest
 
 from sentinel.report import PROJECT_ROOT
+from tests.helpers import shell_environment
 
 pytestmark = pytest.mark.slow
 
 
 def test_the_benchmarks_run_and_write_their_figures(tmp_path: Path) -> None:
     out = tmp_path / "latest.json"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env = shell_environment()
     done = subprocess.run(
         [
             sys.executable,

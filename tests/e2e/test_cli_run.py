@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
 import sys
@@ -13,17 +12,12 @@ import pytest
 
 from sentinel.mock_server import start_in_background
 from sentinel.report import PROJECT_ROOT
+from tests.helpers import shell_environment
 
 pytestmark = pytest.mark.slow
 
 NISS_LIKE = re.compile(r"(?<![\w-])\d{11}(?![\w-])")
 CODE_OR_PIN_LIKE = re.compile(r"(?<![\w-])(\d{6}|\d{4})(?![\w-])")
-
-
-def outside_pytest() -> dict[str, str]:
-    """The environment of a shell: without this session's (or xdist worker's) variables, which
-    would make the inner pytest act as part of this one."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
 
 
 def test_sentinel_run_writes_documented_steps_and_the_report(tmp_path: Path) -> None:
@@ -42,7 +36,7 @@ def test_sentinel_run_writes_documented_steps_and_the_report(tmp_path: Path) -> 
         cwd=PROJECT_ROOT,
         timeout=300,
         check=False,
-        env=outside_pytest(),
+        env=shell_environment(),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Allure report:  {report / 'index.html'}" in done.stdout
@@ -90,7 +84,7 @@ def test_the_suite_runs_against_a_portal_given_by_url(tmp_path: Path) -> None:
             cwd=PROJECT_ROOT,
             timeout=300,
             check=False,
-            env={**outside_pytest(), "SENTINEL_TEST_TOKEN": "url-token"},
+            env={**shell_environment(), "SENTINEL_TEST_TOKEN": "url-token"},
         )
     finally:
         mock.stop()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import socket
 import subprocess
 import sys
@@ -12,12 +11,9 @@ from pathlib import Path
 import pytest
 
 from sentinel.report import PROJECT_ROOT
+from tests.helpers import shell_environment
 
 pytestmark = pytest.mark.slow
-
-
-def outside_pytest() -> dict[str, str]:
-    return {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +70,7 @@ def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
-        env=outside_pytest(),
+        env=shell_environment(),
         timeout=300,
         check=False,
     )
@@ -106,7 +102,7 @@ def test_the_monitor_checks_through_a_remote_browser(browser_server: str, tmp_pa
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
-        env=outside_pytest(),
+        env=shell_environment(),
         timeout=300,
         check=False,
     )

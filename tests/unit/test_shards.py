@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
@@ -8,10 +7,11 @@ import pytest
 
 from fixtures.plugin import parse_shard
 from sentinel.report import PROJECT_ROOT
+from tests.helpers import shell_environment
 
 
 def collected(*args: str) -> set[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
+    env = shell_environment()
     done = subprocess.run(
         [
             sys.executable,
