@@ -90,9 +90,9 @@ def start_in_background(
     log = log or db.with_suffix(".log")
     args = [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", str(db)]
     if token:
-        args += ["--test-token", token]
+        args.append(f"--test-token={token}")  # a token may start with "-"
     for setting in settings:
-        args += ["--set", setting]
+        args.append(f"--set={setting}")
     # The token goes on the command line only; an inherited one must not enable the API.
     env = {k: v for k, v in os.environ.items() if k != "SENTINEL_TEST_TOKEN"}
     with log.open("a") as sink:
