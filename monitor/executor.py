@@ -213,6 +213,7 @@ class CheckExecutor:
         watchdog = threading.Timer(spec.timeout_s + HANG_GRACE_S, self.browser.kill)
         watchdog.daemon = True
         watchdog.start()
+        began = time.perf_counter()
         try:
             result = self._attempt(spec, started_at, attempt)
         finally:
@@ -222,6 +223,10 @@ class CheckExecutor:
             result.message = (
                 f"the browser stopped answering for over {spec.timeout_s:.0f}s and was replaced"
             )
+        elif not result.ok and time.perf_counter() - began >= spec.timeout_s:
+            # Out of time, whatever step the clock ran out in: the portal was too slow.
+            result.reason = "timeout"
+            result.message = f"over the {spec.timeout_s:.0f}s limit: {result.message}"
         return result
 
     def _attempt(self, spec: CheckSpec, started_at: datetime, attempt: int) -> CheckResult:
