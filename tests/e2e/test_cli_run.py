@@ -12,7 +12,7 @@ import pytest
 
 from sentinel.mock_server import start_in_background
 from sentinel.report import PROJECT_ROOT
-from tests.helpers import shell_environment
+from tests.helpers import run_sentinel, shell_environment
 
 pytestmark = pytest.mark.slow
 
@@ -27,16 +27,16 @@ def test_sentinel_run_writes_documented_steps_and_the_report(tmp_path: Path) -> 
         f'import base from "{PROJECT_ROOT / "allurerc.mjs"}";\n'
         f'export default {{ ...base, historyPath: "{tmp_path / "history.jsonl"}" }};\n'
     )
-    command = [sys.executable, "-m", "sentinel", "run", "--flow", "registration"]
-    command += ["--results", str(results), "--output", str(report), "--config", str(config)]
-    done = subprocess.run(
-        command,
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=300,
-        check=False,
-        env=shell_environment(),
+    done = run_sentinel(
+        "run",
+        "--flow",
+        "registration",
+        "--results",
+        str(results),
+        "--output",
+        str(report),
+        "--config",
+        str(config),
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"Allure report:  {report / 'index.html'}" in done.stdout

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from sentinel.report import PROJECT_ROOT
-from tests.helpers import shell_environment
+from tests.helpers import run_sentinel, shell_environment
 
 pytestmark = pytest.mark.slow
 
@@ -85,26 +85,15 @@ def test_the_suite_runs_in_a_remote_browser(browser_server: str) -> None:
 
 
 def test_the_monitor_checks_through_a_remote_browser(browser_server: str, tmp_path: Path):
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sentinel",
-            "monitor",
-            "--once",
-            "--flow",
-            "portal",
-            "--data",
-            str(tmp_path),
-            "--connect",
-            browser_server,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=shell_environment(),
-        timeout=300,
-        check=False,
+    done = run_sentinel(
+        "monitor",
+        "--once",
+        "--flow",
+        "portal",
+        "--data",
+        str(tmp_path),
+        "--connect",
+        browser_server,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "portal" in done.stdout

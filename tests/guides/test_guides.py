@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,7 @@ from playwright.sync_api import Browser
 from flows import catalog
 from guides.make import GUIDES, capture
 from guides.render import Guide, write
-from sentinel.report import PROJECT_ROOT
+from tests.helpers import run_sentinel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 NISS_LIKE = re.compile(r"(?<![\w.-])\d{11}(?![\w.-])")
@@ -63,27 +62,17 @@ def test_a_guide_in_both_languages(
 
 def test_check_finds_nothing_twice_and_the_changed_steps_after_a_rewording(tmp_path) -> None:
     def guide(*extra: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "sentinel",
-                "guide",
-                "--flow",
-                "registration-sms",
-                "--lang",
-                "en",
-                "--format",
-                "html",
-                "--out",
-                str(tmp_path),
-                *extra,
-            ],
-            capture_output=True,
-            text=True,
-            cwd=PROJECT_ROOT,
-            timeout=300,
-            check=False,
+        return run_sentinel(
+            "guide",
+            "--flow",
+            "registration-sms",
+            "--lang",
+            "en",
+            "--format",
+            "html",
+            "--out",
+            str(tmp_path),
+            *extra,
         )
 
     assert guide("--format", "html,md").returncode == 0

@@ -3,37 +3,25 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from sentinel.report import PROJECT_ROOT
+from tests.helpers import run_sentinel
 
 pytestmark = pytest.mark.slow
 
 
 def test_once_prints_a_summary_and_logs_no_personal_data(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sentinel",
-            "monitor",
-            "--once",
-            "--flow",
-            "portal",
-            "--flow",
-            "activation",
-            "--data",
-            str(tmp_path / "monitor"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=300,
-        check=False,
+    done = run_sentinel(
+        "monitor",
+        "--once",
+        "--flow",
+        "portal",
+        "--flow",
+        "activation",
+        "--data",
+        str(tmp_path / "monitor"),
     )
     output = done.stdout + done.stderr
     assert done.returncode == 0, output
@@ -44,50 +32,25 @@ def test_once_prints_a_summary_and_logs_no_personal_data(tmp_path: Path) -> None
 
 
 def test_once_exits_1_when_a_check_fails(tmp_path: Path) -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sentinel",
-            "monitor",
-            "--once",
-            "--target",
-            "http://127.0.0.1:9",
-            "--flow",
-            "portal",
-            "--retries",
-            "0",
-            "--data",
-            str(tmp_path / "monitor"),
-        ],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=300,
-        check=False,
+    done = run_sentinel(
+        "monitor",
+        "--once",
+        "--target",
+        "http://127.0.0.1:9",
+        "--flow",
+        "portal",
+        "--retries",
+        "0",
+        "--data",
+        str(tmp_path / "monitor"),
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert re.search(r"^portal\s+failure .*portal_unavailable at step 1", done.stdout, re.MULTILINE)
 
 
 def test_flows_that_write_refuse_production() -> None:
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sentinel",
-            "monitor",
-            "--once",
-            "--target",
-            "https://www.seg-social.pt",
-            "--flow",
-            "login",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        timeout=60,
-        check=False,
+    done = run_sentinel(
+        "monitor", "--once", "--target", "https://www.seg-social.pt", "--flow", "login"
     )
     assert done.returncode == 2
     assert "only read-only checks (portal) may watch the production portal" in done.stderr
