@@ -8,9 +8,9 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup run guides mock monitor bench report test lint browser prometheus clean
+.PHONY: setup run guides mock monitor bench report test lint browser prometheus wrk clean
 
-setup: $(VENV)/.installed node_modules/.installed browser prometheus
+setup: $(VENV)/.installed node_modules/.installed browser prometheus wrk
 
 # The virtual environment with pinned packages; redone when the dependencies change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -42,6 +42,17 @@ prometheus:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; \
 	  else \
 	    echo "prometheus/promtool missing: the monitor's Prometheus tests will be skipped"; \
+	  fi; \
+	fi
+
+# Debian's wrk: the load generator of `make bench` (without it, a slower Python client).
+wrk:
+	@if ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian's wrk for the benchmarks (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
+	  else \
+	    echo "wrk missing: make bench will load the portal with its Python client"; \
 	  fi; \
 	fi
 

@@ -16,7 +16,6 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from bench import cold_start, journey, monitor_cost, portal_load, suite
-from fixtures.citizens import provision, synthetic_faker
 from sentinel.browser import launch_options
 from sentinel.mock_server import start_in_background
 from sentinel.report import PROJECT_ROOT
@@ -26,7 +25,10 @@ from sentinel.testapi import TestControl
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--runs", type=int, default=10, help="journeys of each kind")
-    parser.add_argument("--requests", type=int, default=4000, help="requests per load test")
+    parser.add_argument(
+        "--requests", type=int, default=4000, help="registrations posted (and GETs without wrk)"
+    )
+    parser.add_argument("--load-seconds", type=float, default=5, help="each GET load with wrk")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--monitor-checks", type=int, default=300)
     parser.add_argument("--suite", action="store_true", help="also time the e2e suite")
@@ -36,6 +38,7 @@ def main() -> int:
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": {"cpus": _cpus(), "python": platform.python_version()},
+        "concurrency": args.concurrency,
     }
     with tempfile.TemporaryDirectory(prefix="sentinel-bench-") as scratch:
         token = secrets.token_urlsafe(16)
@@ -43,14 +46,14 @@ def main() -> int:
         try:
             with TestControl(mock.url, token) as api:
                 # The load test runs its own event loop: before Playwright starts one.
-                print(f"mock portal, {args.requests} requests x3...", flush=True)
-                person = provision(api, synthetic_faker(), channel="sms")
-                citizen = {
-                    "niss": person.niss,
-                    "birth_date": person.birth_date.strftime("%d-%m-%Y"),
-                }
+                print(f"mock portal, {args.requests} registrations...", flush=True)
                 results["portal"] = portal_load.measure(
-                    mock.url, citizen, args.concurrency, args.requests
+                    mock.url,
+                    token,
+                    Path(scratch) / "portal.db",
+                    concurrency=args.concurrency,
+                    requests=args.requests,
+                    seconds=args.load_seconds,
                 )
                 with sync_playwright() as playwright:
                     browser = playwright.chromium.launch(**launch_options())
@@ -85,12 +88,14 @@ def table(r: dict) -> str:
             for k in ("bare", "harness", "harness+screenshots", "http")
         ),
         *(f"  {k:<26} {v:5.2f}x" for k, v in j["ratios"].items()),
-        f"mock portal at {32} connections:",
+        f"mock portal at {r['concurrency']} connections ({p['home page']['client']}):",
         *(
             f"  {k:<24} {v['per_second']:8.0f}/s  p50 {v['p50_ms']:6.1f} ms  "
             f"p99 {v['p99_ms']:6.1f} ms  errors {v['errors']}"
             for k, v in p.items()
         ),
+        f"  registrations stored: {p['registration form post']['stored']}"
+        f" of {p['registration form post']['posted']} posted",
         f"monitor, {m['checks']} checks: {m['check_s']:.3f}s per check, bare flow "
         f"{m['bare_flow_s']:.3f}s, overhead {m['overhead']:+.1%}, memory growth "
         f"{m['memory_growth']:+.1%}, browser processes {m['at_check_10']['browser_processes']}"

@@ -14,6 +14,8 @@ from mock_portal import store
 
 log = logging.getLogger("mock_portal.access")
 
+SETTINGS_KEY = "mock_portal.settings"
+
 MAINTENANCE_PAGE = """<!doctype html>
 <html lang="pt"><head><meta charset="utf-8"><title>Serviço em manutenção</title></head>
 <body><main><h1>Serviço em manutenção</h1>
@@ -43,7 +45,9 @@ class FaultInjection:
         if scope["type"] != "http" or scope["path"].startswith("/__test__/"):
             await self.app(scope, receive, send)
             return
-        spec: dict[str, Any] | None = store.settings(self.conn_getter()).get("faults")
+        # Read once per request: the page below takes them from the scope.
+        settings = scope[SETTINGS_KEY] = store.settings(self.conn_getter())
+        spec: dict[str, Any] | None = settings.get("faults")
         if not spec or not scope["path"].startswith(spec["path_prefix"]):
             await self.app(scope, receive, send)
             return

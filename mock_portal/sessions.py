@@ -69,10 +69,15 @@ def load(conn: sqlite3.Connection, session_id: str | None, now: datetime) -> Ses
     return Session(None)
 
 
+def worth_saving(session: Session) -> bool:
+    """False for a visitor with no session who was given nothing to keep: no write at all."""
+    return session.id is not None or session.dirty
+
+
 def save(conn: sqlite3.Connection, session: Session, now: datetime, idle_minutes: int) -> bool:
     """Store the session and push its expiry; True when the browser needs a (new) cookie."""
     is_new = session.id is None
-    if is_new and not session.dirty:
+    if not worth_saving(session):
         return False
     if is_new:
         session.id = secrets.token_urlsafe(32)

@@ -21,6 +21,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mock_portal import markup, sessions, wording
 from mock_portal.config import PortalConfig
+from mock_portal.middleware import SETTINGS_KEY
 from mock_portal.store import settings, transaction
 from mock_portal.timekeeping import now
 
@@ -77,7 +78,8 @@ class Page:
         self.portal = portal
         self.conn = portal.conn
         self.config = portal.config
-        self.settings = settings(self.conn)
+        cached = request.scope.get(SETTINGS_KEY)
+        self.settings = cached if cached is not None else settings(self.conn)
         self.now: datetime = now(self.settings.get("clock_offset", 0))
         self.style: str = self.settings.get("markup", markup.DEFAULT)
         self.wording: dict[str, str] = wording.PROFILES[
@@ -173,10 +175,12 @@ def screen(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
             response = await handler(page)
         except PageError as error:
             response = page.render("error.html", status=error.status, error=error)
-        with transaction(page.conn):
-            needs_cookie = sessions.save(
-                page.conn, page.session, page.now, page.config.session_idle_minutes
-            )
+        needs_cookie = False
+        if sessions.worth_saving(page.session):
+            with transaction(page.conn):
+                needs_cookie = sessions.save(
+                    page.conn, page.session, page.now, page.config.session_idle_minutes
+                )
         if needs_cookie and page.session.id:
             response.set_cookie(
                 sessions.COOKIE, page.session.id, httponly=True, samesite="lax", path="/"

@@ -27,6 +27,8 @@ def test_the_benchmarks_run_and_write_their_figures(tmp_path: Path) -> None:
             "1",
             "--requests",
             "100",
+            "--load-seconds",
+            "1",
             "--monitor-checks",
             "12",
             "--out",
@@ -47,6 +49,9 @@ def test_the_benchmarks_run_and_write_their_figures(tmp_path: Path) -> None:
         "http/bare",
     }
     assert all(load["errors"] == 0 for load in figures["portal"].values())
+    registrations = figures["portal"]["registration form post"]
+    assert registrations["stored"] == registrations["posted"] == 100
+    assert registrations["requests"] == 100
     assert figures["monitor"]["checks"] == 12
     assert figures["cold_start"]["first_page_s"] > 0
     assert "journey (registration + activation)" in done.stdout
