@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import sys
@@ -37,6 +39,9 @@ def browser_server() -> Iterator[str]:
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         text=True,
+        # Its own process group: `python -m playwright` runs the server in a child (node)
+        # that outlives a signal to the parent alone.
+        start_new_session=True,
     )
     try:
         for line in process.stdout:
@@ -46,7 +51,7 @@ def browser_server() -> Iterator[str]:
         else:
             raise AssertionError("playwright run-server did not start")
     finally:
-        process.terminate()
+        os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         process.stdout.close()
 

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from sentinel import browser
+from sentinel.browser import SENTINEL_DISABLED_FEATURES
 
 
 def test_the_environment_variable_wins(tmp_path: Path) -> None:
@@ -73,3 +75,51 @@ def test_the_server_is_told_how_to_launch_in_its_own_names() -> None:
         "executablePath": "/usr/bin/chromium",
         "headless": True,
     }
+
+
+@pytest.mark.browser
+def test_our_disabled_features_keep_every_one_playwright_disables(browser) -> None:
+    # Chromium applies only the last --disable-features: ours must include Playwright's.
+    switches = _browser_process_command_line()
+    lists = [
+        set(switch.split("=", 1)[1].split(","))
+        for switch in switches
+        if switch.startswith("--disable-features=")
+    ]
+    assert len(lists) == 2, "Playwright's own switch, then ours"
+    playwrights, ours = lists
+    assert playwrights <= ours, f"missing from ours: {sorted(playwrights - ours)}"
+    assert set(SENTINEL_DISABLED_FEATURES) <= ours
+
+
+def _browser_process_command_line() -> list[str]:
+    """The arguments of the Chromium browser process this test process started (through
+    Playwright's driver), read from /proc: Chromium only reports them to CDP clients under
+    --enable-automation, which Playwright does not pass."""
+    parents: dict[int, int] = {}
+    commands: dict[int, list[str]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().decode(errors="replace")
+        except OSError:
+            continue
+        pid = int(entry.name)
+        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
+        commands[pid] = [part for part in command.split("\0") if part]
+
+    def descends_from_us(pid: int) -> bool:
+        while pid > 1:
+            pid = parents.get(pid, 1)
+            if pid == os.getpid():
+                return True
+        return False
+
+    for pid, command in commands.items():
+        is_browser = command and "chrom" in Path(command[0]).name
+        is_main = not any(a.startswith("--type=") for a in command)
+        if is_browser and is_main and descends_from_us(pid):
+            return command
+    raise AssertionError("no Chromium browser process started by this test process")
