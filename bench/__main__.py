@@ -84,10 +84,10 @@ def table(r: dict) -> str:
     lines = [
         "journey (registration + activation), median seconds:",
         *(
-            f"  {k:<22} {j[k]['median']:7.3f}  (min {j[k]['min']:.3f}, max {j[k]['max']:.3f})"
-            for k in ("bare", "harness", "harness+screenshots", "http")
+            f"  {k:<28} {j[k]['median']:7.3f}  (min {j[k]['min']:.3f}, max {j[k]['max']:.3f})"
+            for k in journey.KINDS
         ),
-        *(f"  {k:<26} {v:5.2f}x" for k, v in j["ratios"].items()),
+        *(f"  {k:<33} {v:5.2f}x" for k, v in j["ratios"].items()),
         f"mock portal at {r['concurrency']} connections ({p['home page']['client']}):",
         *(
             f"  {k:<24} {v['per_second']:8.0f}/s  p50 {v['p50_ms']:6.1f} ms  "

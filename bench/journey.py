@@ -1,9 +1,10 @@
 """Registration + activation: the harness against a bare Playwright script and plain HTTP.
 
-All three in one run, against the same mock, in the same warm browser, so the ratios compare
-like with like: the harness without observers, the harness with a screenshot per step (the
-Allure observer), the same clicks and fills as a bare script (the floor for a browser), and
-the same journey as HTTP form posts (the server's own share).
+All in one run, against the same mock, in the same warm browser, so the ratios compare like
+with like: the harness without observers; the harness with the Allure observer's masked
+screenshots, by default (a picture as each screen is left) and one per step; the same clicks
+and fills as a bare script (the floor for a browser); and the same journey as HTTP form posts
+(the server's own share).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from flows.context import Citizen, Run
 from flows.flow import Step
 from flows.runner import Observer, Runner, StepResult
 from sentinel.testapi import TestControl
+
+KINDS = ("bare", "harness", "harness+screenshots", "harness+screenshot-per-step", "http")
 
 
 class StepClock(Observer):
@@ -115,9 +118,8 @@ def measure(browser: Browser, url: str, api: TestControl, runs: int) -> dict:
     fake = synthetic_faker()
     samples: dict[str, list[float]] = defaultdict(list)
     clock = StepClock()
-    kinds = ("bare", "harness", "harness+screenshots", "http")
     for _ in range(runs):
-        for kind in kinds:
+        for kind in KINDS:
             citizen = provision(api, fake, channel="sms")
             context = browser.new_context(viewport={"width": 1280, "height": 900})
             page = context.new_page()
@@ -128,6 +130,8 @@ def measure(browser: Browser, url: str, api: TestControl, runs: int) -> dict:
                 harness(page, url, citizen, api, [clock])
             elif kind == "harness+screenshots":
                 harness(page, url, citizen, api, [AllureObserver()])
+            elif kind == "harness+screenshot-per-step":
+                harness(page, url, citizen, api, [AllureObserver(screenshots="every")])
             else:
                 http(url, citizen, api)
             samples[kind].append(time.perf_counter() - started)
@@ -137,6 +141,7 @@ def measure(browser: Browser, url: str, api: TestControl, runs: int) -> dict:
     result["ratios"] = {
         "harness/bare": result["harness"]["median"] / floor,
         "harness+screenshots/bare": result["harness+screenshots"]["median"] / floor,
+        "harness+screenshot-per-step/bare": result["harness+screenshot-per-step"]["median"] / floor,
         "http/bare": result["http"]["median"] / floor,
     }
     result["steps"] = {name: summary(values)["median"] for name, values in clock.durations.items()}

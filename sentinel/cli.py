@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from fixtures.allure_observer import SCREENSHOT_POLICIES
 from flows.catalog import FLOWS
 from mock_portal.config import ConfigError, PortalConfig, parse_assignments
 
@@ -75,6 +76,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--test-token", default=None, help="test-control API token for a URL target")
     run.add_argument("--headed", action="store_true", help="show the browser")
+    run.add_argument(
+        "--step-screenshots",
+        choices=SCREENSHOT_POLICIES,
+        default="screens",
+        help="masked screenshots in the report: each screen as it is left (screens), after "
+        "every step (every) or none (off); a failed step always has one (default: %(default)s)",
+    )
     add_connect(run)
     run.add_argument("--no-report", action="store_true", help="write results, skip the HTML")
     add_report_paths(run)
@@ -362,6 +370,7 @@ def run_flows(args: argparse.Namespace) -> int:
         pytest_args.append("--headed")
     if args.connect:
         pytest_args.append(f"--connect={args.connect}")
+    pytest_args.append(f"--step-screenshots={args.step_screenshots}")
     print(f"Running {', '.join(names)} against {args.target}...", flush=True)
     # A process of its own: pytest must import (and rewrite) the harness's modules itself.
     code = subprocess.run(pytest_args, cwd=report.PROJECT_ROOT, check=False).returncode

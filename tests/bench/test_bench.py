@@ -46,6 +46,7 @@ def test_the_benchmarks_run_and_write_their_figures(tmp_path: Path) -> None:
     assert set(figures["journey"]["ratios"]) == {
         "harness/bare",
         "harness+screenshots/bare",
+        "harness+screenshot-per-step/bare",
         "http/bare",
     }
     assert all(load["errors"] == 0 for load in figures["portal"].values())
