@@ -107,7 +107,8 @@ def table(r: dict) -> str:
         s = r["suite"]
         lines.append(
             f"e2e suite: serial {s['serial_s']:.0f}s, -n 2 {s['two_workers_s']:.0f}s, "
-            f"speed-up {s['speed_up']:.2f}x"
+            f"speed-up {s['speed_up']:.2f}x; the serial run keeps "
+            f"{s['serial_busy_cores']:.2f} cores busy, so at most {s['speed_up_bound']:.2f}x"
         )
     return "\n".join(lines)
 
