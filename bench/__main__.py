@@ -68,11 +68,12 @@ def main() -> int:
             results["cold_start"] = cold_start.measure(mock.url, PROJECT_ROOT)
         finally:
             mock.stop()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n")  # kept if the suite fails
     if args.suite:
         print("e2e suite, serial and -n 2...", flush=True)
         results["suite"] = suite.measure(PROJECT_ROOT)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2) + "\n")
+        args.out.write_text(json.dumps(results, indent=2) + "\n")
     print(table(results))
     print(f"Written: {args.out}")
     return 0

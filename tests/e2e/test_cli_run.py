@@ -52,7 +52,7 @@ def test_sentinel_run_writes_documented_steps_and_the_report(tmp_path: Path) -> 
     assert len(titles) == 10
     assert titles[3] == "4. Registar (Register)"
     # A screenshot as each screen is left (the filled identification form, 7) and at the end.
-    pictured = [step["name"].split(".")[0] for step in flow["steps"] if step["attachments"]]
+    pictured = [step["name"].split(".")[0] for step in flow["steps"] if step.get("attachments")]
     assert pictured == ["1", "2", "3", "4", "7", "9", "10"]
     assert "Browser=chromium" in (results / "environment.properties").read_text()
     # Titles, parameters and labels carry no NISS, code or PIN.

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -46,8 +47,9 @@ def read_until(stream, marker: str) -> None:
     raise AssertionError(f"the process ended before printing {marker!r}")
 
 
-@pytest.fixture
-def monitor_url(tmp_path: Path) -> Iterator[str]:
+@contextmanager
+def running_monitor(data: Path) -> Iterator[str]:
+    """``sentinel monitor`` checking the bundled mock every 5 s; yields its host:port."""
     port = free_port()
     process = subprocess.Popen(
         [
@@ -64,7 +66,7 @@ def monitor_url(tmp_path: Path) -> Iterator[str]:
             "--metrics-port",
             str(port),
             "--data",
-            str(tmp_path / "monitor"),
+            str(data),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
@@ -79,14 +81,19 @@ def monitor_url(tmp_path: Path) -> Iterator[str]:
         process.stdout.close()
 
 
-@pytest.fixture
-def prometheus(tmp_path: Path, monitor_url: str) -> Iterator[str]:
+@contextmanager
+def running_prometheus(tmp_path: Path, targets: dict[str, str]) -> Iterator[str]:
+    """A real Prometheus scraping each monitor every second, labelled with its region."""
     port = free_port()
     config = tmp_path / "prometheus.yml"
+    static = "".join(
+        f"      - targets: ['{target}']\n        labels:\n          region: {region}\n"
+        for region, target in targets.items()
+    )
     config.write_text(
         "global:\n  scrape_interval: 1s\n"
         "scrape_configs:\n  - job_name: portal-sentinel\n"
-        f"    static_configs:\n      - targets: ['{monitor_url}']\n"
+        f"    static_configs:\n{static}"
     )
     process = subprocess.Popen(
         [
@@ -108,12 +115,36 @@ def prometheus(tmp_path: Path, monitor_url: str) -> Iterator[str]:
         process.stderr.close()
 
 
-def test_prometheus_scrapes_probe_success(prometheus: str) -> None:
+def probe_success(prometheus: str, series: int) -> list:
     def query() -> list:
         response = httpx.get(f"{prometheus}/api/v1/query", params={"query": "probe_success"})
-        return response.json()["data"]["result"]
+        found = response.json()["data"]["result"]
+        return found if len(found) >= series else []
 
-    [series] = eventually(query)
+    return eventually(query)
+
+
+def test_prometheus_scrapes_probe_success(tmp_path: Path) -> None:
+    with (
+        running_monitor(tmp_path / "monitor") as monitor,
+        running_prometheus(tmp_path, {"lisbon": monitor}) as prometheus,
+    ):
+        [series] = probe_success(prometheus, 1)
     assert series["metric"]["check"] == "portal"
     assert series["metric"]["job"] == "portal-sentinel"
+    assert series["metric"]["region"] == "lisbon"
     assert series["value"][1] == "1"
+
+
+def test_one_prometheus_tells_monitors_in_two_regions_apart(tmp_path: Path) -> None:
+    with (
+        running_monitor(tmp_path / "lisbon") as lisbon,
+        running_monitor(tmp_path / "porto") as porto,
+        running_prometheus(tmp_path, {"lisbon": lisbon, "porto": porto}) as prometheus,
+    ):
+        found = probe_success(prometheus, 2)
+    by_region = {series["metric"]["region"]: series for series in found}
+    assert set(by_region) == {"lisbon", "porto"}
+    assert by_region["lisbon"]["metric"]["instance"] == lisbon
+    assert by_region["porto"]["metric"]["instance"] == porto
+    assert all(series["value"][1] == "1" for series in found)
