@@ -104,6 +104,7 @@ async def create_citizen(request: Request) -> dict[str, Any]:
         "address",
         "kind",
         "cmd",
+        "account",
     }
     if unknown:
         raise ApiError(422, f"unknown fields: {', '.join(sorted(unknown))}")
@@ -133,6 +134,7 @@ async def create_citizen(request: Request) -> dict[str, Any]:
     except Invalid as problem:
         raise ApiError(422, str(problem)) from None
     values.update(await _cmd(body.get("cmd"), request))
+    account = await _account(body.get("account"), request)
     conn = _conn(request)
     with store.transaction(conn):
         if number is None:
@@ -142,7 +144,53 @@ async def create_citizen(request: Request) -> dict[str, Any]:
         if values.get("cmd_mobile") and records.citizen_by_cmd_mobile(conn, values["cmd_mobile"]):
             raise ApiError(409, "another citizen has this Chave Móvel Digital mobile")
         records.insert_citizen(conn, {"niss": number, **values})
+        if account is not None:
+            _open_account(request, number, account, clock)
     return _citizen_json(conn, number)
+
+
+async def _account(raw: Any, request: Request) -> dict[str, Any] | None:
+    """The account a citizen starts with, as the documented flows would have left it:
+    ``{"status": "pending", "channel": "sms"}`` (registered, the code sent) or
+    ``{"status": "active", "password": "..."}`` (registered and activated)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or raw.get("status") not in ("pending", "active"):
+        raise ApiError(422, "account must be an object with status 'pending' or 'active'")
+    if raw["status"] == "pending":
+        if set(raw) != {"status", "channel"} or raw["channel"] not in ("sms", "email", "letter"):
+            raise ApiError(422, "a pending account needs only channel: sms, email or letter")
+        return {"status": "pending", "channel": raw["channel"]}
+    password = raw.get("password")
+    if set(raw) != {"status", "password"} or not isinstance(password, str):
+        raise ApiError(422, "an active account needs only its password")
+    if not 0 < len(password) <= 128:
+        raise ApiError(422, "password must have 1 to 128 characters")
+    n = request.app.state.portal.config.scrypt_n
+    hashed = await run_in_threadpool(passwords.hash_password, password, n=n)
+    return {"status": "active", "password_hash": hashed}
+
+
+def _open_account(request: Request, number: str, account: dict[str, Any], clock) -> None:
+    """Within the caller's transaction: the same records registration and activation write."""
+    conn = _conn(request)
+    citizen = records.citizen(conn, number)
+    assert citizen is not None
+    records.create_pending_account(conn, number, iso(clock))
+    if account["status"] == "active":
+        records.activate(conn, number, account["password_hash"], iso(clock))
+        return
+    if account["channel"] not in citizen.channels:
+        raise ApiError(422, f"the citizen has no contact for {account['channel']}")
+    codes.send(
+        conn,
+        niss=number,
+        purpose="registration",
+        channel=account["channel"],
+        recipient=citizen.recipient(account["channel"]),
+        now=clock,
+        config=request.app.state.portal.config,
+    )
 
 
 def _birth_date(raw: str, today: date) -> date:

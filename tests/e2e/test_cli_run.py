@@ -92,4 +92,5 @@ def test_the_suite_runs_against_a_portal_given_by_url(tmp_path: Path) -> None:
         mock.stop()
     assert done.returncode == 0, done.stdout[-3000:]
     assert "2 passed" in done.stdout
-    assert "POST /registo/canal" in mock.log.read_text()  # it really ran against that portal
+    # It really ran against that portal: the activation's code and password were posted.
+    assert "POST /ativar/palavra-passe 303" in mock.log.read_text()

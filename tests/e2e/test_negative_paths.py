@@ -49,8 +49,7 @@ def test_niss_and_birth_date_that_do_not_match(page: Page, at_identification) ->
 
 
 def test_an_account_already_registered(page: Page, run_flow, citizen) -> None:
-    person = citizen(channel="email")
-    run_flow("activation", person)
+    person = citizen(channel="email", account="active")
     run_flow("registration", person, until="6")
     screen = identify(page, person.niss, person.birth_date)
     expect(screen.niss).to_have_accessible_description(re.compile("já tem registo"))
@@ -58,8 +57,7 @@ def test_an_account_already_registered(page: Page, run_flow, citizen) -> None:
 
 @pytest.mark.exclusive_portal
 def test_an_expired_code_then_the_latest_code(run_flow, citizen, test_control, page) -> None:
-    person = citizen(channel="sms")
-    run_flow("registration", person)
+    person = citizen(channel="sms", account="pending")  # registered, the code sent
     test_control.advance_clock(61 * 60)
     with pytest.raises(PortalDefect, match="step 4"):
         run_flow("activation", person, prerequisites=False)
@@ -71,8 +69,8 @@ def test_an_expired_code_then_the_latest_code(run_flow, citizen, test_control, p
 
 
 def test_wrong_codes_until_blocked(run_flow, citizen, page, codes) -> None:
-    person = citizen(channel="sms")
-    run_flow("activation", person, until="2")
+    person = citizen(channel="sms", account="pending")
+    run_flow("activation", person, until="2", prerequisites=False)
     screen = CodePage(page)
     right = codes.latest(person.niss, "registration")
     wrong = "000000" if right != "000000" else "111111"
@@ -91,8 +89,8 @@ def test_wrong_codes_until_blocked(run_flow, citizen, page, codes) -> None:
 
 @pytest.fixture
 def at_password(run_flow, citizen, page) -> PasswordPage:
-    person = citizen(channel="sms")
-    run_flow("activation", person, until="4")
+    person = citizen(channel="sms", account="pending")
+    run_flow("activation", person, until="4", prerequisites=False)
     return PasswordPage(page)
 
 

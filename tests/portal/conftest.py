@@ -119,6 +119,15 @@ def activate(home: Screen, api: httpx.Client, citizen: Citizen, password: str = 
     )
 
 
+def log_in(home, citizen, password: str = PASSWORD):
+    screen = home.click("Iniciar sessão")
+    if screen.soup.find("button", string=OFFICIAL["ss_user"]) or screen.soup.find(
+        string=OFFICIAL["ss_user"]
+    ):
+        screen = screen.click(OFFICIAL["ss_user"])
+    return screen.submit("Entrar", fields={"NISS": citizen["niss"], "Palavra-passe": password})
+
+
 # The catalogue's wordings: the mock must show what the documentation says.
 OFFICIAL = {
     "ss_user": catalogue.SS_USER.pt,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.portal.conftest import PASSWORD, activate, latest_code, register
+from tests.portal.conftest import PASSWORD, activate, latest_code, log_in, register
 
 ACCESS_LINK = "pode efetuar o acesso na Segurança Social Direta com a sua palavra-passe"
 
@@ -175,6 +175,5 @@ def test_a_replayed_password_form_changes_nothing(open_portal, api, make_citizen
         action, data={**first_fields, password_field: other, confirm_field: other}
     )
     assert replay.status_code == 409
-    from tests.portal.test_login import log_in
 
     assert log_in(open_portal(), citizen, PASSWORD).status == 200

@@ -2,16 +2,7 @@
 
 from __future__ import annotations
 
-from tests.portal.conftest import OFFICIAL, PASSWORD, activate, latest_code, register
-
-
-def log_in(home, citizen, password: str = PASSWORD):
-    screen = home.click("Iniciar sessão")
-    if screen.soup.find("button", string=OFFICIAL["ss_user"]) or screen.soup.find(
-        string=OFFICIAL["ss_user"]
-    ):
-        screen = screen.click(OFFICIAL["ss_user"])
-    return screen.submit("Entrar", fields={"NISS": citizen["niss"], "Palavra-passe": password})
+from tests.portal.conftest import activate, latest_code, log_in, register
 
 
 def active_citizen(open_portal, api, make_citizen, **fields):

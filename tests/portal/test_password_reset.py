@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.portal.conftest import PASSWORD, dmy, latest_code, register
-from tests.portal.test_login import active_citizen, log_in
+from tests.portal.conftest import PASSWORD, dmy, latest_code, log_in, register
+from tests.portal.test_login import active_citizen
 
 NEW_PASSWORD = "Outono-Porto-2026"
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tests.portal.conftest import PASSWORD, latest_code
-from tests.portal.test_login import active_citizen, log_in, second_factor
+from tests.portal.conftest import PASSWORD, latest_code, log_in
+from tests.portal.test_login import active_citizen, second_factor
 
 
 def test_a_whole_journey_leaves_no_personal_data_in_the_log(

@@ -10,8 +10,7 @@ import pytest
 from tests.conftest import TOKEN
 from tests.portal import server as mock_server
 from tests.portal.browserless import Screen
-from tests.portal.conftest import PASSWORD, activate, register
-from tests.portal.test_login import log_in
+from tests.portal.conftest import PASSWORD, activate, log_in, register
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ import pytest
 
 from mock_portal import niss as niss_rules
 from tests.portal import server as mock_server
+from tests.portal.conftest import PASSWORD, activate, log_in
 
 PERSON = {"name": "Maria Teste", "birth_date": "1980-05-17"}
 
@@ -65,6 +66,47 @@ def test_bad_citizens_are_refused_with_a_reason(api, body, status, fragment) -> 
     response = api.post("/__test__/citizens", json=body)
     assert response.status_code == status
     assert fragment in response.json()["error"]
+
+
+def test_a_citizen_can_start_registered_with_the_code_sent(api, open_portal, make_citizen) -> None:
+    citizen = make_citizen(account={"status": "pending", "channel": "sms"})
+    assert citizen["account"] == {"status": "pending", "origin": "registration"}
+    [message] = api.get("/__test__/outbox", params={"niss": citizen["niss"]}).json()
+    assert (message["purpose"], message["channel"]) == ("registration", "sms")
+    # The activation flow takes it from there, as after a registration in the browser.
+    done = activate(open_portal(), api, citizen)
+    assert done.status == 200, done.errors
+    assert api.get(f"/__test__/citizens/{citizen['niss']}").json()["account"]["status"] == "active"
+
+
+def test_a_citizen_can_start_active_and_log_in(api, open_portal, make_citizen) -> None:
+    citizen = make_citizen(account={"status": "active", "password": PASSWORD})
+    assert citizen["account"] == {"status": "active", "origin": "registration"}
+    assert api.get("/__test__/outbox", params={"niss": citizen["niss"]}).json() == []
+    assert log_in(open_portal(), citizen).heading == "Verificação em dois passos"
+    assert log_in(open_portal(), citizen, "Outra-Palavra-2025").status == 401
+
+
+@pytest.mark.parametrize(
+    ("account", "fragment"),
+    [
+        ("active", "must be an object"),
+        ({"status": "blocked"}, "must be an object"),
+        ({"status": "pending"}, "channel"),
+        ({"status": "pending", "channel": "fax"}, "channel"),
+        ({"status": "pending", "channel": "letter"}, "no contact for letter"),
+        ({"status": "active"}, "password"),
+        ({"status": "active", "password": ""}, "1 to 128"),
+        ({"status": "active", "password": "x" * 129}, "1 to 128"),
+        ({"status": "active", "password": "Verao-2025", "channel": "sms"}, "only its password"),
+    ],
+)
+def test_a_bad_starting_account_is_refused_and_nothing_is_stored(api, account, fragment) -> None:
+    body = {**PERSON, "mobile": "912345678", "niss": niss_rules.generate("person")}
+    response = api.post("/__test__/citizens", json={**body, "account": account})
+    assert response.status_code == 422
+    assert fragment in response.json()["error"]
+    assert api.get(f"/__test__/citizens/{body['niss']}").status_code == 404
 
 
 def test_invalid_json_and_huge_bodies(api) -> None:
