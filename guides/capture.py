@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import Locator
 
-from fixtures.allure_observer import masks
+from fixtures.masking import masked_screenshot
 from flows.context import Run
 from flows.flow import Flow, Step
 from flows.runner import Observer, StepResult
@@ -69,9 +69,9 @@ class GuideObserver(Observer):
             element.scroll_into_view_if_needed()
             element.evaluate(f"e => e.setAttribute('{HIGHLIGHT}', '')")
         boxes = [Box(**b) for b in (e.bounding_box() for e in visible) if b]
-        png = page.screenshot(
-            mask=masks(run),
-            mask_color=MASK_COLOR,
+        png = masked_screenshot(
+            run,
+            color=MASK_COLOR,
             animations="disabled",
             caret="hide",
             style=HIGHLIGHT_STYLE,

@@ -23,9 +23,9 @@ from pathlib import Path
 from playwright.sync_api import Browser, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from fixtures.allure_observer import masks
 from fixtures.citizens import provision, synthetic_faker
 from fixtures.codes import OutboxCodes
+from fixtures.masking import masked_screenshot
 from flows import catalog
 from flows.context import Citizen, CodeNotFound, CodeSource, Run
 from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
@@ -308,7 +308,7 @@ class CheckExecutor:
         secrets = [*citizen.secrets(), *self._codes_sent(citizen)]
         try:
             run = Run(page=page, base_url=self.base_url, citizen=citizen, codes=_NoCodes())
-            page.screenshot(path=str(folder / "screenshot.png"), mask=masks(run))
+            masked_screenshot(run, path=str(folder / "screenshot.png"))
             if traced:
                 context.tracing.stop(path=str(folder / "trace.zip"))
                 evidence.scrub_zip(folder / "trace.zip", secrets)
