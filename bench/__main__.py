@@ -99,8 +99,8 @@ def table(r: dict) -> str:
         f" of {p['registration form post']['posted']} posted",
         f"monitor, {m['checks']} checks: {m['check_s']:.3f}s per check, bare flow "
         f"{m['bare_flow_s']:.3f}s, overhead {m['overhead']:+.1%}, memory growth "
-        f"{m['memory_growth']:+.1%}, browser processes {m['at_check_10']['browser_processes']}"
-        f" -> {last['browser_processes']}",
+        f"{m['memory_growth']:+.1%}, browser processes over checks 1-10 "
+        f"{_span(m['at_check_10'])}, over the last 10 {_span(last)}",
         f"cold start: sentinel run --flow registration {c['sentinel_run_registration_s']:.1f}s,"
         f" first page {c['first_page_s']:.2f}s",
     ]
@@ -112,6 +112,11 @@ def table(r: dict) -> str:
             f"{s['serial_busy_cores']:.2f} cores busy, so at most {s['speed_up_bound']:.2f}x"
         )
     return "\n".join(lines)
+
+
+def _span(mark: dict) -> str:
+    low, high = mark["browser_processes_min"], mark["browser_processes"]
+    return str(high) if low == high else f"{low}-{high}"
 
 
 def _cpus() -> int:
