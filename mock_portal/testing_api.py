@@ -181,7 +181,8 @@ def _open_account(request: Request, number: str, account: dict[str, Any], clock)
         records.activate(conn, number, account["password_hash"], iso(clock))
         return
     if account["channel"] not in citizen.channels:
-        raise ApiError(422, f"the citizen has no contact for {account['channel']}")
+        offered = ", ".join(citizen.channels)
+        raise ApiError(422, f"the portal offers this citizen {offered}, not {account['channel']}")
     codes.send(
         conn,
         niss=number,

@@ -94,7 +94,7 @@ def test_a_citizen_can_start_active_and_log_in(api, open_portal, make_citizen) -
         ({"status": "blocked"}, "must be an object"),
         ({"status": "pending"}, "channel"),
         ({"status": "pending", "channel": "fax"}, "channel"),
-        ({"status": "pending", "channel": "letter"}, "no contact for letter"),
+        ({"status": "pending", "channel": "letter"}, "offers this citizen sms, not letter"),
         ({"status": "active"}, "password"),
         ({"status": "active", "password": ""}, "1 to 128"),
         ({"status": "active", "password": "x" * 129}, "1 to 128"),
