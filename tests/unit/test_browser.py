@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -80,7 +79,7 @@ def test_the_server_is_told_how_to_launch_in_its_own_names() -> None:
 @pytest.mark.browser
 def test_our_disabled_features_keep_every_one_playwright_disables(browser) -> None:
     # Chromium applies only the last --disable-features: ours must include Playwright's.
-    switches = _browser_process_command_line()
+    switches = _command_line(browser)
     lists = [
         set(switch.split("=", 1)[1].split(","))
         for switch in switches
@@ -92,34 +91,11 @@ def test_our_disabled_features_keep_every_one_playwright_disables(browser) -> No
     assert set(SENTINEL_DISABLED_FEATURES) <= ours
 
 
-def _browser_process_command_line() -> list[str]:
-    """The arguments of the Chromium browser process this test process started (through
-    Playwright's driver), read from /proc: Chromium only reports them to CDP clients under
-    --enable-automation, which Playwright does not pass."""
-    parents: dict[int, int] = {}
-    commands: dict[int, list[str]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-            command = (entry / "cmdline").read_bytes().decode(errors="replace")
-        except OSError:
-            continue
-        pid = int(entry.name)
-        parents[pid] = int(stat.rsplit(")", 1)[1].split()[1])
-        commands[pid] = [part for part in command.split("\0") if part]
-
-    def descends_from_us(pid: int) -> bool:
-        while pid > 1:
-            pid = parents.get(pid, 1)
-            if pid == os.getpid():
-                return True
-        return False
-
-    for pid, command in commands.items():
-        is_browser = command and "chrom" in Path(command[0]).name
-        is_main = not any(a.startswith("--type=") for a in command)
-        if is_browser and is_main and descends_from_us(pid):
-            return command
-    raise AssertionError("no Chromium browser process started by this test process")
+def _command_line(browser) -> list[str]:
+    """The arguments of this test's Chromium, read from /proc: Chromium reports them to CDP
+    clients only under --enable-automation, which Playwright does not pass, but it does say
+    which process is the browser (other Chromiums, such as a monitor's, may run beside it)."""
+    processes = browser.new_browser_cdp_session().send("SystemInfo.getProcessInfo")
+    [pid] = [p["id"] for p in processes["processInfo"] if p["type"] == "browser"]
+    command = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+    return [part for part in command.split("\0") if part]
