@@ -1,4 +1,4 @@
-"""The Allure observer in a real browser: which steps get a picture, and that it is masked."""
+"""The Allure observer in a real browser: which steps get a picture (masking: test_masking.py)."""
 
 from __future__ import annotations
 
