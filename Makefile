@@ -34,27 +34,26 @@ browser: $(VENV)/.installed
 	fi
 	@$(BIN)/python -m sentinel.browser
 
-# A real Prometheus (and promtool) for the monitor's integration tests: Debian's package.
-prometheus:
-	@if ! command -v promtool >/dev/null; then \
+# $(call debian_tool,COMMAND,PACKAGE,WITHOUT): install PACKAGE with apt-get when COMMAND is
+# missing and this is root on Debian; otherwise say what goes WITHOUT it.
+define debian_tool
+	@if ! command -v $(1) >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's prometheus for the monitor's tests (apt-get)..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq prometheus >/dev/null; \
+	    echo "Installing Debian's $(2) (apt-get)..."; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 	  else \
-	    echo "prometheus/promtool missing: the monitor's Prometheus tests will be skipped"; \
+	    echo "$(1) missing: $(3)"; \
 	  fi; \
 	fi
+endef
+
+# A real Prometheus (and promtool) for the monitor's integration tests: Debian's package.
+prometheus:
+	$(call debian_tool,promtool,prometheus,the monitor's Prometheus tests will be skipped)
 
 # Debian's wrk: the load generator of `make bench` (without it, a slower Python client).
 wrk:
-	@if ! command -v wrk >/dev/null; then \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
-	    echo "Installing Debian's wrk for the benchmarks (apt-get)..."; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; \
-	  else \
-	    echo "wrk missing: make bench will load the portal with its Python client"; \
-	  fi; \
-	fi
+	$(call debian_tool,wrk,wrk,make bench will load the portal with its Python client)
 
 # The main job: every documented flow against the bundled mock, the Allure report, and the
 # step-by-step guides in Portuguese and English.

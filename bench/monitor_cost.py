@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Playwright
 
 from flows import catalog
-from flows.context import Run
+from flows.context import NoCodes, Run
 from flows.runner import Runner
 from monitor.alerts import Alerter
 from monitor.executor import ANONYMOUS, CheckExecutor, CheckSpec, WarmBrowser
@@ -52,7 +52,7 @@ def measure(playwright: Playwright, url: str, api: TestControl, checks: int, dat
         started = time.perf_counter()
         context = warm.get().new_context()
         page = context.new_page()
-        Runner().run(catalog.PORTAL, Run(page, url, ANONYMOUS, None))  # type: ignore[arg-type]
+        Runner().run(catalog.PORTAL, Run(page, url, ANONYMOUS, NoCodes()))
         context.close()
         bare.append(time.perf_counter() - started)
     durations, marks, processes = [], {}, []

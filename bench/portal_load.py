@@ -125,9 +125,8 @@ def stored(db: Path, prepared: Iterable[Registration]) -> int:
     return len(wanted & accounts & codes)
 
 
-def _pending_accounts(db: Path) -> int:
-    with closing(_read_only(db)) as conn:
-        return conn.execute("SELECT count(*) FROM accounts WHERE status='pending'").fetchone()[0]
+def _pending_accounts(conn: sqlite3.Connection) -> int:
+    return conn.execute("SELECT count(*) FROM accounts WHERE status='pending'").fetchone()[0]
 
 
 def _read_only(db: Path) -> sqlite3.Connection:
@@ -136,10 +135,11 @@ def _read_only(db: Path) -> sqlite3.Connection:
 
 # Loading with wrk --------------------------------------------------------------------------
 def _wrk_registrations(url: str, db: Path, prepared: list[Registration], concurrency: int) -> dict:
-    target = _pending_accounts(db) + len(prepared)
-    with tempfile.NamedTemporaryFile("w", suffix=".sessions", delete=False) as sessions:
-        sessions.writelines(f"{r.session} {r.csrf}\n" for r in prepared)
-    try:
+    # One database connection for the whole run: the count is read every 20 ms while wrk posts.
+    with tempfile.TemporaryDirectory() as scratch, closing(_read_only(db)) as conn:
+        sessions = Path(scratch) / "sessions"
+        sessions.write_text("".join(f"{r.session} {r.csrf}\n" for r in prepared))
+        target = _pending_accounts(conn) + len(prepared)
         return wrk.run(
             f"{url}{CHANNEL_POST}",
             concurrency=concurrency,
@@ -147,14 +147,12 @@ def _wrk_registrations(url: str, db: Path, prepared: list[Registration], concurr
             seconds=max(10.0, len(prepared) / 50),
             script=LUA,
             env={
-                "SENTINEL_BENCH_SESSIONS": sessions.name,
+                "SENTINEL_BENCH_SESSIONS": str(sessions),
                 "SENTINEL_BENCH_POST": CHANNEL_POST,
                 "SENTINEL_BENCH_BODY": CHANNEL_FORM,
             },
-            done=lambda: _pending_accounts(db) >= target,
+            done=lambda: _pending_accounts(conn) >= target,
         )
-    finally:
-        Path(sessions.name).unlink()
 
 
 # Loading with a bounded async client (no wrk) ----------------------------------------------

@@ -22,6 +22,16 @@ class CodeNotFound(LookupError):
     """No code arrived; the message says for what."""
 
 
+class NoCodes:
+    """The code source of a run that has none: asking for a code is ``CodeNotFound``."""
+
+    def __init__(self, why: str = "this run has no code source") -> None:
+        self.why = why
+
+    def latest(self, niss: str, purpose: str) -> str:
+        raise CodeNotFound(f"no {purpose} code: {self.why}")
+
+
 @dataclass(frozen=True)
 class Citizen:
     """A synthetic citizen as the flows need them. Never a real person."""

@@ -27,7 +27,7 @@ from fixtures.citizens import provision, synthetic_faker
 from fixtures.codes import OutboxCodes
 from fixtures.masking import masked_screenshot
 from flows import catalog
-from flows.context import Citizen, CodeNotFound, CodeSource, Run
+from flows.context import Citizen, CodeNotFound, CodeSource, NoCodes, Run
 from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
 from flows.flow import Flow, Step
 from flows.runner import Observer, Runner, StepResult
@@ -39,6 +39,7 @@ from sentinel.testapi import TestControl
 log = logging.getLogger("monitor.executor")
 HANG_GRACE_S = 5.0  # beyond a check's time limit, before its browser is declared hung
 ANONYMOUS = Citizen(niss="", name="", birth_date=datetime(2000, 1, 1).date(), password="")
+NO_API_CODES = NoCodes("this target has no test-control API")
 
 
 @dataclass(frozen=True)
@@ -249,7 +250,7 @@ class CheckExecutor:
                 context.tracing.start(snapshots=True, screenshots=False, sources=False)
             page = context.new_page()
             citizen = self._citizen(flows)
-            codes = self.codes_for(self.api) if self.api else _NoCodes()
+            codes = self.codes_for(self.api) if self.api else NO_API_CODES
             for flow in flows:
                 run = Run(
                     page=page,
@@ -307,7 +308,12 @@ class CheckExecutor:
         folder.mkdir(parents=True, exist_ok=True)
         secrets = [*citizen.secrets(), *self._codes_sent(citizen)]
         try:
-            run = Run(page=page, base_url=self.base_url, citizen=citizen, codes=_NoCodes())
+            run = Run(
+                page=page,
+                base_url=self.base_url,
+                citizen=citizen,
+                codes=NO_API_CODES,
+            )
             masked_screenshot(run, path=str(folder / "screenshot.png"))
             if traced:
                 context.tracing.stop(path=str(folder / "trace.zip"))
@@ -332,11 +338,6 @@ class CheckExecutor:
         except Exception:
             log.warning("could not read the codes to scrub from the evidence")
             return []
-
-
-class _NoCodes:
-    def latest(self, niss: str, purpose: str) -> str:
-        raise CodeNotFound("no code source: this target has no test-control API")
 
 
 def reason_of(error: BaseException) -> str:

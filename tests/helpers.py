@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from sentinel.report import PROJECT_ROOT
 
@@ -26,3 +30,52 @@ def run_sentinel(*args: str, timeout: float = 300) -> subprocess.CompletedProces
         timeout=timeout,
         check=False,
     )
+
+
+def run_pytest(
+    *args: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """``python -m pytest -q ARGS`` from the project root in a shell's environment (plus
+    ``env``), without this project's addopts or cache: a suite run of its own."""
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**shell_environment(), **(env or {})},
+        timeout=timeout,
+        check=False,
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def serving(command: list[str], announcement: str, *, on_stderr: bool = False) -> Iterator[str]:
+    """Run a server until the block ends; yields the line in which it announces itself.
+
+    The server gets a process group of its own, stopped whole: a command such as
+    ``python -m playwright run-server`` serves from a child that outlives its parent.
+    """
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL if on_stderr else subprocess.PIPE,
+        stderr=subprocess.PIPE if on_stderr else subprocess.DEVNULL,
+        text=True,
+        start_new_session=True,
+    )
+    output = process.stderr if on_stderr else process.stdout
+    assert output is not None
+    try:
+        line = next((line for line in output if announcement in line), None)
+        if line is None:
+            raise AssertionError(f"{command[0]} ended before printing {announcement!r}")
+        yield line.strip()
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+        output.close()

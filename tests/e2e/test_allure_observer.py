@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import Page
 
 from fixtures.allure_observer import AllureObserver
-from flows.context import Citizen, Run
+from flows.context import Citizen, NoCodes, Run
 from flows.flow import Flow
 from flows.runner import Runner
 from flows.steps import click, fill
@@ -22,11 +22,6 @@ FORM = (
     "<button onclick=\"document.querySelector('h1').textContent='Seguinte'\">Iniciar sessão"
     "</button></main>"
 )
-
-
-class NoCodes:
-    def latest(self, niss: str, purpose: str) -> str:
-        raise AssertionError("no code is needed here")
 
 
 @pytest.fixture

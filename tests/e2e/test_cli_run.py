@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from sentinel.mock_server import start_in_background
 from sentinel.report import PROJECT_ROOT
-from tests.helpers import run_sentinel, shell_environment
+from tests.helpers import run_pytest, run_sentinel
 
 pytestmark = pytest.mark.slow
 
@@ -65,28 +63,13 @@ def test_sentinel_run_writes_documented_steps_and_the_report(tmp_path: Path) -> 
 def test_the_suite_runs_against_a_portal_given_by_url(tmp_path: Path) -> None:
     mock = start_in_background(tmp_path / "portal.db", "url-token")
     try:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "tests/e2e/test_flows.py",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "--base-url",
-                mock.url,
-                "-k",
-                "end_to_end and activation",
-                "-o",
-                "addopts=",
-            ],
-            capture_output=True,
-            text=True,
-            cwd=PROJECT_ROOT,
-            timeout=300,
-            check=False,
-            env={**shell_environment(), "SENTINEL_TEST_TOKEN": "url-token"},
+        done = run_pytest(
+            "tests/e2e/test_flows.py",
+            "--base-url",
+            mock.url,
+            "-k",
+            "end_to_end and activation",
+            env={"SENTINEL_TEST_TOKEN": "url-token"},
         )
     finally:
         mock.stop()

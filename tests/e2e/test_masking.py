@@ -10,7 +10,7 @@ from PIL import Image
 from playwright.sync_api import Locator, Page
 
 from fixtures.masking import masked_screenshot
-from flows.context import Citizen, Run
+from flows.context import Citizen, NoCodes, Run
 
 PERSON = Citizen(
     niss="11115611236",
@@ -30,11 +30,6 @@ PAGE = """
   <label>Email <input id="email" style="width: 300px; color: green"></label>
 </main>
 """
-
-
-class NoCodes:
-    def latest(self, niss: str, purpose: str) -> str:
-        raise AssertionError("no code is needed here")
 
 
 @pytest.fixture

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,72 +9,22 @@ from pathlib import Path
 
 import pytest
 
-from sentinel.report import PROJECT_ROOT
-from tests.helpers import run_sentinel, shell_environment
+from tests.helpers import free_port, run_pytest, run_sentinel, serving
 
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
 def browser_server() -> Iterator[str]:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
     # --unsafe: the server takes the executable path and switches this machine's Chromium needs.
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "playwright",
-            "run-server",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--unsafe",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-        # Its own process group: `python -m playwright` runs the server in a child (node)
-        # that outlives a signal to the parent alone.
-        start_new_session=True,
-    )
-    try:
-        for line in process.stdout:
-            if line.startswith("Listening on "):
-                yield line.split("Listening on ", 1)[1].strip()
-                break
-        else:
-            raise AssertionError("playwright run-server did not start")
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        process.stdout.close()
+    command = [sys.executable, "-m", "playwright", "run-server", "--host", "127.0.0.1"]
+    with serving([*command, "--port", str(free_port()), "--unsafe"], "Listening on ") as line:
+        yield line.split("Listening on ", 1)[1]
 
 
 def pytest_run(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "tests/e2e/test_flows.py",
-            "-q",
-            "-p",
-            "no:cacheprovider",
-            "-o",
-            "addopts=",
-            "-k",
-            "end_to_end and activation and official",
-            *args,
-        ],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env=shell_environment(),
-        timeout=300,
-        check=False,
+    return run_pytest(
+        "tests/e2e/test_flows.py", "-k", "end_to_end and activation and official", *args
     )
 
 

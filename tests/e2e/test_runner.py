@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import Locator, Page
 
-from flows.context import Citizen, Run
+from flows.context import Citizen, NoCodes, Run
 from flows.errors import HarnessDefect, PortalDefect, PortalUnavailable
 from flows.flow import Flow, Step
 from flows.runner import FlowResult, Observer, Runner, StepResult
@@ -19,11 +19,6 @@ from pages.labels import Label
 
 PERSON = Citizen(niss="11115611236", name="Teste", birth_date=date(1980, 1, 1), password="x")
 HOME = "<main><h1>Portal</h1><button>Iniciar sessão</button></main>"
-
-
-class NoCodes:
-    def latest(self, niss: str, purpose: str) -> str:
-        raise AssertionError("no code is needed here")
 
 
 class Recorder(Observer):

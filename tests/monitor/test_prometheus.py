@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import socket
-import subprocess
 import sys
 import threading
 import time
@@ -15,16 +13,12 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.helpers import free_port, serving
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(shutil.which("prometheus") is None, reason="needs Debian's prometheus"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def eventually(probe: Callable[[], object], seconds: float = 60.0) -> object:
@@ -40,45 +34,14 @@ def eventually(probe: Callable[[], object], seconds: float = 60.0) -> object:
     raise AssertionError(f"nothing after {seconds}s")
 
 
-def read_until(stream, marker: str) -> None:
-    for line in stream:
-        if marker in line:
-            return
-    raise AssertionError(f"the process ended before printing {marker!r}")
-
-
 @contextmanager
 def running_monitor(data: Path) -> Iterator[str]:
     """``sentinel monitor`` checking the bundled mock every 5 s; yields its host:port."""
     port = free_port()
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sentinel",
-            "monitor",
-            "--target",
-            "mock",
-            "--flow",
-            "portal",
-            "--every",
-            "5s",
-            "--metrics-port",
-            str(port),
-            "--data",
-            str(data),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        read_until(process.stdout, "Status page:")
+    command = [sys.executable, "-m", "sentinel", "monitor", "--target", "mock", "--flow"]
+    command += ["portal", "--every", "5s", "--metrics-port", str(port), "--data", str(data)]
+    with serving(command, "Status page:"):
         yield f"127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        process.stdout.close()
 
 
 @contextmanager
@@ -95,24 +58,14 @@ def running_prometheus(tmp_path: Path, targets: dict[str, str]) -> Iterator[str]
         "scrape_configs:\n  - job_name: portal-sentinel\n"
         f"    static_configs:\n{static}"
     )
-    process = subprocess.Popen(
-        [
-            "prometheus",
-            f"--config.file={config}",
-            f"--storage.tsdb.path={tmp_path / 'tsdb'}",
-            f"--web.listen-address=127.0.0.1:{port}",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    try:
-        read_until(process.stderr, "Server is ready to receive web requests.")
+    command = [
+        "prometheus",
+        f"--config.file={config}",
+        f"--storage.tsdb.path={tmp_path / 'tsdb'}",
+        f"--web.listen-address=127.0.0.1:{port}",
+    ]
+    with serving(command, "Server is ready to receive web requests.", on_stderr=True):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-        process.stderr.close()
 
 
 def probe_success(prometheus: str, series: int) -> list:
