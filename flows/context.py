@@ -22,6 +22,13 @@ class CodeNotFound(LookupError):
     """No code arrived; the message says for what."""
 
 
+class TargetUnreachable(ConnectionError):
+    """The portal, or the test-control API it offers, did not answer (refused, timed out, 5xx).
+
+    Raised by code sources and the test-control client so that a portal that is down counts
+    as the portal's unavailability wherever it is noticed, not as a defect of the harness."""
+
+
 class NoCodes:
     """The code source of a run that has none: asking for a code is ``CodeNotFound``."""
 

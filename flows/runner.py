@@ -17,7 +17,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from flows.context import CodeNotFound, Run
+from flows.context import CodeNotFound, Run, TargetUnreachable
 from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
 from flows.flow import Flow, Step
 
@@ -134,6 +134,13 @@ def classify(error: BaseException, flow: Flow, step: Step, status: int | None) -
     if status is not None and status >= 500:
         return PortalUnavailable(
             f"{where}: the portal answered HTTP {status}",
+            flow=flow.name,
+            step=step.number,
+            cause=error,
+        )
+    if isinstance(error, TargetUnreachable):
+        return PortalUnavailable(
+            f"{where}: the portal cannot be reached ({first_line})",
             flow=flow.name,
             step=step.number,
             cause=error,

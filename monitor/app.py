@@ -132,7 +132,7 @@ def _once(monitor: Monitor) -> int:
     results = monitor.run_once()
     width = max(len(r.check) for r in results)
     for r in results:
-        detail = f"  {r.reason} at step {r.failed_step}: {r.message}" if not r.ok else ""
+        detail = f"  {r.reason} {r.where}: {r.message}" if not r.ok else ""
         print(f"{r.check:<{width}}  {r.outcome:<9} {r.duration_s:6.1f}s{detail}")
     print(f"History: {monitor.history.path}")
     return 0 if all(r.ok for r in results) else 1

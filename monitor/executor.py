@@ -27,7 +27,7 @@ from fixtures.citizens import provision, synthetic_faker
 from fixtures.codes import OutboxCodes
 from fixtures.masking import masked_screenshot
 from flows import catalog
-from flows.context import Citizen, CodeNotFound, CodeSource, NoCodes, Run
+from flows.context import Citizen, CodeNotFound, CodeSource, NoCodes, Run, TargetUnreachable
 from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
 from flows.flow import Flow, Step
 from flows.runner import Observer, Runner, StepResult
@@ -298,7 +298,16 @@ class CheckExecutor:
                 flow=flows[0].name,
                 step="",
             )
-        return provision(self.api, self.fake, cmd=any(f.name == "cmd" for f in flows))
+        try:
+            return provision(self.api, self.fake, cmd=any(f.name == "cmd" for f in flows))
+        except TargetUnreachable as error:
+            # The API lives on the portal's host: when it does not answer, the portal is down.
+            raise PortalUnavailable(
+                f"the portal cannot be reached before the first step: {error}",
+                flow=flows[0].name,
+                step="",
+                cause=error,
+            ) from error
 
     def _evidence(
         self, spec: CheckSpec, result: CheckResult, context, page, citizen, traced: bool

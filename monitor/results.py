@@ -45,5 +45,10 @@ class CheckResult:
         return self.outcome != "failure"
 
     @property
+    def where(self) -> str:
+        """Where the check failed, in words: ``step 4`` or before any step had started."""
+        return f"step {self.failed_step}" if self.failed_step else "before the first step"
+
+    @property
     def counts_as_downtime(self) -> bool:
         return self.outcome == "failure" and self.reason != "harness_error"

@@ -75,7 +75,7 @@ def _failures(history: History, name: str) -> str:
         return "<p>No recent failures.</p>"
     rows = "".join(
         f"<tr><td>{r.started_at:%Y-%m-%d %H:%M}</td><td>{escape(r.reason)}</td>"
-        f"<td>step {escape(r.failed_step)}</td><td>{escape(r.message)}</td>"
+        f"<td>{escape(r.where)}</td><td>{escape(r.message)}</td>"
         f"<td>{_evidence_links(r.evidence)}</td></tr>"
         for r in failed
     )

@@ -10,11 +10,19 @@ from typing import Any
 
 import httpx
 
+from flows.context import TargetUnreachable
+
 
 class TestApiError(RuntimeError):
     """The test-control API refused a call or is not there; the message says which and why."""
 
     __test__ = False  # not a pytest test class, despite the name
+
+
+class TestApiUnreachable(TestApiError, TargetUnreachable):
+    """The test-control API did not answer, or answered as a server that is down (5xx)."""
+
+    __test__ = False
 
 
 class TestControl:
@@ -37,12 +45,22 @@ class TestControl:
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
             response = self.client.request(method, f"/__test__/{path}", **kwargs)
+        except httpx.TransportError as error:
+            raise TestApiUnreachable(
+                f"the portal's test-control API did not answer: {type(error).__name__}: {error}"
+            ) from None
         except httpx.HTTPError as error:
-            raise TestApiError(f"test-control API unreachable: {error}") from None
+            raise TestApiError(f"test-control API call failed: {error}") from None
         if response.status_code == 404 and path == "reset":
             raise TestApiError("this portal has no test-control API (404)")
         if response.status_code == 401:
             raise TestApiError("the test token was refused (401): check SENTINEL_TEST_TOKEN")
+        if response.status_code >= 500:
+            # A portal that is down behind a proxy answers 502-504 on every path, ours too.
+            raise TestApiUnreachable(
+                f"the portal's test-control API answered HTTP {response.status_code} "
+                f"to {method} /__test__/{path}"
+            )
         if response.is_error:
             detail = response.json().get("error", response.text) if response.content else ""
             raise TestApiError(f"{method} /__test__/{path}: {response.status_code} {detail}")

@@ -1,0 +1,78 @@
+"""A portal that is down is the portal's unavailability, wherever the harness notices it:
+in the browser, in the test-control API that creates the check's citizen, or mid-flow when a
+code is fetched. It is downtime and it alerts; it is never filed as the harness's own bug."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import pytest
+
+from flows import catalog
+from flows.errors import PortalUnavailable
+from flows.runner import classify
+from monitor.alerts import Alerter, AlertPolicy
+from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
+from monitor.history import History
+from monitor.metrics import Metrics
+from monitor.service import Monitor
+from sentinel.mock_server import start_in_background
+from sentinel.testapi import TestApiUnreachable, TestControl
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def dead_portal(tmp_path: Path):
+    """The URL and test-control client of a bundled mock whose process was killed."""
+    token = secrets.token_urlsafe(16)
+    mock = start_in_background(tmp_path / "portal.db", token)
+    mock.stop(kill=True)
+    with TestControl(mock.url, token, timeout=5) as api:
+        yield mock.url, api
+
+
+@pytest.fixture
+def warm(playwright):
+    browser = WarmBrowser(playwright)
+    yield browser
+    browser.close()
+
+
+@pytest.mark.parametrize("flow", ["login", "registration"])
+def test_a_killed_portal_fails_full_flow_checks_as_unavailable(
+    flow: str, dead_portal, warm, tmp_path: Path
+) -> None:
+    url, api = dead_portal
+    executor = CheckExecutor(warm, url, api, tmp_path / "evidence")
+    result = executor.run(CheckSpec(flow, timeout_s=30, retries=0))
+    assert (result.outcome, result.reason) == ("failure", "portal_unavailable")
+    assert result.counts_as_downtime
+    assert "cannot be reached" in result.message
+    assert result.where == "before the first step"
+
+
+def test_a_killed_portal_raises_an_alert(dead_portal, warm, tmp_path: Path) -> None:
+    url, api = dead_portal
+    sent = []
+    monitor = Monitor(
+        executor=CheckExecutor(warm, url, api, tmp_path / "evidence"),
+        checks=[CheckSpec("login", timeout_s=30, retries=0)],
+        history=History(tmp_path / "monitor.db"),
+        metrics=Metrics(),
+        alerter=Alerter(AlertPolicy(failures_to_alert=1)),
+        notify=sent.append,
+    )
+    try:
+        monitor.run_once()
+    finally:
+        monitor.history.close()
+    assert [note.kind for note in sent] == ["firing"]
+    assert "portal_unavailable" in sent[0].text()
+
+
+def test_an_unreachable_api_mid_flow_is_the_portal_unavailable() -> None:
+    flow = catalog.FLOWS["activation"]
+    error = classify(TestApiUnreachable("connection refused"), flow, flow.steps[2], None)
+    assert isinstance(error, PortalUnavailable)
