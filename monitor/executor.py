@@ -12,7 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -33,6 +32,7 @@ from flows.flow import Flow, Step
 from flows.runner import Observer, Runner, StepResult
 from monitor import evidence
 from monitor.results import CheckResult, StepTiming
+from sentinel import owned_chromium
 from sentinel.browser import connect_headers, find_chromium, launch_args
 from sentinel.testapi import TestControl
 
@@ -90,8 +90,10 @@ class WarmBrowser:
         self.endpoint = endpoint
         self._browser: Browser | None = None
         self._process: subprocess.Popen[str] | None = None
-        self._profile: str | None = None
+        self._profile: Path | None = None
         self.killed = threading.Event()
+        # What a monitor killed before left behind: its browser and its profile folder.
+        owned_chromium.reap_stale()
 
     def get(self) -> Browser:
         if self._browser is not None and not self._browser.is_connected():
@@ -101,6 +103,11 @@ class WarmBrowser:
         if self._browser is None:
             self._browser = self._launch()
         return self._browser
+
+    @property
+    def profile(self) -> Path | None:
+        """The launched browser's profile folder, while one runs."""
+        return self._profile
 
     @property
     def pid(self) -> int | None:
@@ -126,21 +133,9 @@ class WarmBrowser:
         if self.endpoint:
             return self.playwright.chromium.connect(self.endpoint, headers=connect_headers())
         executable = find_chromium() or Path(self.playwright.chromium.executable_path)
-        self._profile = tempfile.mkdtemp(prefix="portal-sentinel-chromium-")
-        args = [
-            str(executable),
-            "--headless",
-            "--remote-debugging-port=0",
-            f"--user-data-dir={self._profile}",
-            *launch_args(),
-            "about:blank",
-        ]
-        self._process = subprocess.Popen(
-            args,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
+        # Dies with this process, even when it is killed with SIGKILL.
+        self._process, self._profile = owned_chromium.start(
+            executable, ["--headless", "--remote-debugging-port=0", *launch_args(), "about:blank"]
         )
         endpoint = _devtools_endpoint(self._process)
         self.killed.clear()
