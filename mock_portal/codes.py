@@ -93,21 +93,107 @@ def record_failure(
         "ON CONFLICT (niss, purpose) DO UPDATE SET failures = failures + 1",
         (niss, purpose),
     )
-    failures = conn.execute(
-        "SELECT failures FROM attempts WHERE niss = ? AND purpose = ?", (niss, purpose)
-    ).fetchone()["failures"]
+    failures = _failures(conn, niss, purpose)
     if failures >= max_attempts:
-        until = now + timedelta(minutes=block_minutes)
-        conn.execute(
-            "UPDATE attempts SET failures = 0, blocked_until = ? WHERE niss = ? AND purpose = ?",
-            (iso(until), niss, purpose),
-        )
-        return Check(Verdict.BLOCKED, blocked_until=until)
+        return _block(conn, niss, purpose, now, block_minutes)
     return Check(Verdict.WRONG, attempts_left=max_attempts - failures)
 
 
 def clear_failures(conn: sqlite3.Connection, niss: str, purpose: str) -> None:
     conn.execute("DELETE FROM attempts WHERE niss = ? AND purpose = ?", (niss, purpose))
+
+
+# Secrets checked by a slow hash (password, PIN) are checked outside any transaction, so that
+# the database is not locked for the hash's time. Each check is therefore counted as a failure
+# BEFORE it starts, in one transaction with the block check (``begin_attempt``), and settled
+# after (``finish_attempt``). Checks in flight thus hold attempts: however many requests arrive
+# together, no more than ``max_attempts`` secrets are checked before the purpose is blocked.
+# A check whose process dies midway stays counted as a failure (the safe side).
+
+
+def _failures(conn: sqlite3.Connection, niss: str, purpose: str) -> int:
+    row = conn.execute(
+        "SELECT failures FROM attempts WHERE niss = ? AND purpose = ?", (niss, purpose)
+    ).fetchone()
+    return row["failures"] if row else 0
+
+
+def _block(
+    conn: sqlite3.Connection, niss: str, purpose: str, now: datetime, block_minutes: int
+) -> Check:
+    until = now + timedelta(minutes=block_minutes)
+    conn.execute(
+        "INSERT INTO attempts (niss, purpose, failures, blocked_until) VALUES (?, ?, 0, ?) "
+        "ON CONFLICT (niss, purpose) DO UPDATE SET failures = 0, blocked_until = ?",
+        (niss, purpose, iso(until), iso(until)),
+    )
+    return Check(Verdict.BLOCKED, blocked_until=until)
+
+
+def begin_attempt(
+    conn: sqlite3.Connection,
+    niss: str,
+    purpose: str,
+    now: datetime,
+    *,
+    max_attempts: int,
+    block_minutes: int,
+) -> Check | None:
+    """Count one attempt before its secret is checked; call inside a transaction.
+
+    None: go on and check it, then call ``finish_attempt``. A BLOCKED check: do not check the
+    secret at all, because the purpose is blocked or every allowed attempt has been used
+    (some may still be in flight); using up the last one starts the block.
+    """
+    until = blocked_until(conn, niss, purpose, now)
+    if until:
+        return Check(Verdict.BLOCKED, blocked_until=until)
+    if _failures(conn, niss, purpose) >= max_attempts:
+        return _block(conn, niss, purpose, now, block_minutes)
+    conn.execute(
+        "INSERT INTO attempts (niss, purpose, failures) VALUES (?, ?, 1) "
+        "ON CONFLICT (niss, purpose) DO UPDATE SET failures = failures + 1",
+        (niss, purpose),
+    )
+    return None
+
+
+def finish_attempt(
+    conn: sqlite3.Connection,
+    niss: str,
+    purpose: str,
+    now: datetime,
+    good: bool,
+    *,
+    max_attempts: int,
+    block_minutes: int,
+) -> Check:
+    """Settle an attempt counted by ``begin_attempt``; call inside a transaction.
+
+    A block set while the secret was being checked wins, even over a right secret, and is
+    kept. A right secret otherwise clears the count; a wrong one keeps its failure, and the
+    one that reaches ``max_attempts`` blocks.
+    """
+    until = blocked_until(conn, niss, purpose, now)
+    if until:
+        return Check(Verdict.BLOCKED, blocked_until=until)
+    if good:
+        clear_failures(conn, niss, purpose)
+        return Check(Verdict.ACCEPTED)
+    failures = _failures(conn, niss, purpose)
+    if failures >= max_attempts:
+        return _block(conn, niss, purpose, now, block_minutes)
+    return Check(Verdict.WRONG, attempts_left=max_attempts - failures)
+
+
+def withdraw_attempt(conn: sqlite3.Connection, niss: str, purpose: str, now: datetime) -> None:
+    """Give back an attempt counted by ``begin_attempt`` that was neither right nor wrong
+    (an account not yet activated has no password to guess); call inside a transaction."""
+    if blocked_until(conn, niss, purpose, now) is None:
+        conn.execute(
+            "UPDATE attempts SET failures = MAX(failures - 1, 0) WHERE niss = ? AND purpose = ?",
+            (niss, purpose),
+        )
 
 
 def check(

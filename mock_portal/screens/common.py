@@ -7,6 +7,7 @@ from datetime import timedelta
 from starlette.responses import Response
 
 from mock_portal import codes, records
+from mock_portal.store import transaction
 from mock_portal.timekeeping import parse_iso
 from mock_portal.validation import mask_contact
 from mock_portal.web import Page, PageError
@@ -47,14 +48,37 @@ def code_problem(check: codes.Check, *, restart_hint: str) -> tuple[int, str]:
     )
 
 
-def blocked(page: Page, niss: str, purpose: str) -> None:
-    """Stop with 429 while ``purpose`` is blocked for ``niss``."""
-    until = codes.blocked_until(page.conn, niss, purpose, page.now)
-    if until:
-        _, message = code_problem(
-            codes.Check(codes.Verdict.BLOCKED, blocked_until=until), restart_hint=""
+def begin_attempt(page: Page, niss: str, purpose: str, max_attempts: int) -> None:
+    """Count an attempt at a password or PIN before checking it (see ``codes.begin_attempt``);
+    stop with 429 when ``purpose`` is blocked for ``niss`` or no attempt is left."""
+    with transaction(page.conn):
+        refused = codes.begin_attempt(
+            page.conn,
+            niss,
+            purpose,
+            page.now,
+            max_attempts=max_attempts,
+            block_minutes=page.config.block_minutes,
         )
+    if refused:
+        _, message = code_problem(refused, restart_hint="")
         raise PageError(429, "Acesso bloqueado temporariamente", message)
+
+
+def finish_attempt(
+    page: Page, niss: str, purpose: str, good: bool, max_attempts: int
+) -> codes.Check:
+    """Settle an attempt counted by ``begin_attempt`` once the secret has been checked."""
+    with transaction(page.conn):
+        return codes.finish_attempt(
+            page.conn,
+            niss,
+            purpose,
+            page.now,
+            good,
+            max_attempts=max_attempts,
+            block_minutes=page.config.block_minutes,
+        )
 
 
 def finish_login(page: Page, niss: str) -> Response:

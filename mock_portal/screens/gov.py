@@ -7,7 +7,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mock_portal import codes, passwords, records
-from mock_portal.screens.common import blocked, code_problem, finish_login
+from mock_portal.screens.common import (
+    begin_attempt,
+    code_problem,
+    finish_attempt,
+    finish_login,
+)
 from mock_portal.store import transaction
 from mock_portal.timekeeping import iso
 from mock_portal.validation import Invalid, code, mobile, pin
@@ -38,26 +43,17 @@ async def credentials(page: Page) -> Response:
         return page.render("gov_cmd.html", status=400, errors=errors, values=values)
     citizen = records.citizen_by_cmd_mobile(page.conn, number)
     if citizen is not None:
-        blocked(page, citizen.niss, "cmd_pin")
+        begin_attempt(page, citizen.niss, "cmd_pin", page.config.cmd_max_attempts)
     stored = citizen.cmd_pin_hash if citizen else None
-    if not await run_in_threadpool(passwords.verify_password, typed_pin, stored):
-        message = "O número de telemóvel ou o PIN não estão corretos."
-        status = 401
-        if citizen is not None:
-            with transaction(page.conn):
-                result = codes.record_failure(
-                    page.conn,
-                    citizen.niss,
-                    "cmd_pin",
-                    page.now,
-                    max_attempts=page.config.cmd_max_attempts,
-                    block_minutes=page.config.block_minutes,
-                )
-            if result.verdict is codes.Verdict.BLOCKED:
-                status, message = code_problem(result, restart_hint="")
+    good = await run_in_threadpool(passwords.verify_password, typed_pin, stored)
+    result = None
+    if citizen is not None:
+        result = finish_attempt(page, citizen.niss, "cmd_pin", good, page.config.cmd_max_attempts)
+    if result is None or result.verdict is not codes.Verdict.ACCEPTED:
+        status, message = 401, "O número de telemóvel ou o PIN não estão corretos."
+        if result is not None and result.verdict is codes.Verdict.BLOCKED:
+            status, message = code_problem(result, restart_hint="")
         return page.render("gov_cmd.html", status=status, errors={"pin": message}, values=values)
-    with transaction(page.conn):
-        codes.clear_failures(page.conn, citizen.niss, "cmd_pin")
     page.session.put("gov", {"niss": citizen.niss, "stage": "authorize"})
     return page.redirect("gov_authorize")
 

@@ -8,10 +8,11 @@ from starlette.responses import Response
 from mock_portal import codes, passwords, records, sessions
 from mock_portal.screens.common import (
     CHANNEL_LABELS,
-    blocked,
+    begin_attempt,
     channel_options,
     code_problem,
     current_user,
+    finish_attempt,
     finish_login,
 )
 from mock_portal.store import transaction
@@ -57,33 +58,25 @@ async def user(page: Page) -> Response:
         errors["password"] = "Indique a palavra-passe."  # noqa: S105 - a message
     if errors:
         return _login_form(page, status=400, errors=errors, values=values)
-    blocked(page, number, "login")
+    begin_attempt(page, number, "login", page.config.login_max_attempts)
     account = records.account(page.conn, number)
     stored = account.password_hash if account else None
     good = await run_in_threadpool(passwords.verify_password, password, stored)
     if account and account.status == "pending":
+        with transaction(page.conn):  # no password yet: nothing was guessed
+            codes.withdraw_attempt(page.conn, number, "login", page.now)
         message = (
             "A sua conta ainda não foi ativada. Use "
             f"«{page.wording['activate']}» com o código de verificação que recebeu."
         )
         return _login_form(page, status=403, errors={"niss": message}, values=values)
-    if not good:
-        with transaction(page.conn):
-            result = codes.record_failure(
-                page.conn,
-                number,
-                "login",
-                page.now,
-                max_attempts=page.config.login_max_attempts,
-                block_minutes=page.config.block_minutes,
-            )
+    result = finish_attempt(page, number, "login", good, page.config.login_max_attempts)
+    if result.verdict is not codes.Verdict.ACCEPTED:
         if result.verdict is codes.Verdict.BLOCKED:
             status, message = code_problem(result, restart_hint="")
         else:
             status, message = 401, "O NISS ou a palavra-passe não estão corretos."
         return _login_form(page, status=status, errors={"password": message}, values=values)
-    with transaction(page.conn):
-        codes.clear_failures(page.conn, number, "login")
     citizen = records.citizen(page.conn, number)
     if page.config.login_two_factor and citizen and citizen.channels != ["letter"]:
         page.session.renew()
