@@ -64,12 +64,22 @@ async def _json(request: Request) -> dict[str, Any]:
     if not body:
         return {}
     try:
-        value = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        value = json.loads(body, parse_constant=_no_constant)
+        # A lone surrogate ("\ud800") decodes, but no database or answer can hold it.
+        json.dumps(value, ensure_ascii=False).encode()
+    except RecursionError:
+        raise ApiError(400, "body is not valid JSON: nested too deeply") from None
+    except ValueError:
+        # Bad syntax, bad UTF-8, NaN or Infinity, or an integer too long to read.
         raise ApiError(400, "body is not valid JSON") from None
     if not isinstance(value, dict):
         raise ApiError(400, "body must be a JSON object")
     return value
+
+
+def _no_constant(name: str) -> Any:
+    """NaN and Infinity are not JSON (RFC 8259), though Python's parser takes them."""
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _conn(request: Request):
