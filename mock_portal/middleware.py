@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 from typing import Any
 
@@ -73,9 +74,21 @@ async def _html(send: Send, status: int, body: str, extra: list[tuple[bytes, byt
     await send({"type": "http.response.body", "body": payload})
 
 
+# Nine digits or more: an NISS (11), a tax number or a mobile number (9), in a path such as
+# /__test__/citizens/<niss>. Codes and PINs are shorter but never travel in paths.
+_LONG_NUMBER = re.compile(r"\d{9,}")
+MASK = "***"
+
+
+def masked_path(path: str) -> str:
+    """The path as the access log shows it: every long number masked."""
+    return _LONG_NUMBER.sub(MASK, path)
+
+
 class AccessLog:
     """One line per request: method, path, status, duration. Never the query string, the
-    body or cookies, which can carry an NISS, a code or a session."""
+    body or cookies, which can carry an NISS, a code or a session; numbers long enough to be
+    an NISS, a tax or a mobile number are masked in the path too."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -97,4 +110,5 @@ class AccessLog:
             await self.app(scope, receive, send_wrapper)
         finally:
             elapsed = (time.perf_counter() - started) * 1000
-            log.info("%s %s %d %.1fms", scope["method"], scope["path"], status, elapsed)
+            path = masked_path(scope["path"])
+            log.info("%s %s %d %.1fms", scope["method"], path, status, elapsed)

@@ -1,0 +1,48 @@
+"""The mock portal's access log masks NISS numbers (and other long numbers) in paths.
+
+Read from the log file of a real ``sentinel mock`` process, as an operator would.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import httpx
+
+
+def new_lines(log: Path, offset: int, wanted: str, timeout: float = 10) -> str:
+    """The log written since ``offset``, once a line naming ``wanted`` is in it: the server
+    writes its access line just after the response, so the client may read first."""
+    deadline = time.monotonic() + timeout
+    while True:
+        text = log.read_bytes()[offset:].decode(errors="replace")
+        if wanted in text or time.monotonic() > deadline:
+            return text
+        time.sleep(0.05)  # polling the file with a deadline, not waiting for a fixed time
+
+
+def test_a_niss_in_a_test_api_path_is_masked(api: httpx.Client, portal) -> None:
+    citizen = api.post("/__test__/citizens", json={"name": "Rui", "birth_date": "1970-01-01"})
+    niss = citizen.json()["niss"]
+    offset = portal.log.stat().st_size
+    assert api.get(f"/__test__/citizens/{niss}").status_code == 200
+    unknown = f"1{niss[1:-1]}9"  # an NISS-shaped number of no citizen: a 404, logged too
+    api.get(f"/__test__/citizens/{unknown}")
+
+    logged = new_lines(portal.log, offset, "GET /__test__/citizens/")
+
+    assert "GET /__test__/citizens/" in logged  # the requests were logged
+    assert niss not in logged
+    assert unknown not in logged
+    assert "GET /__test__/citizens/*** 200" in logged
+
+
+def test_long_numbers_in_page_paths_are_masked_but_short_ones_kept(api, portal) -> None:
+    offset = portal.log.stat().st_size
+    httpx.get(f"{portal.url}/registo/912345678/passo/3")
+
+    logged = new_lines(portal.log, offset, "/registo/")
+
+    assert "912345678" not in logged
+    assert "GET /registo/***/passo/3 404" in logged
