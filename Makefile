@@ -67,11 +67,11 @@ guides: setup
 # Serve the bundled mock portal on its own, with the test-control API.
 mock: setup
 	@mkdir -p reports/mock-portal
-	@test -s reports/mock-portal/test-token || \
-	  $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(16))" > reports/mock-portal/test-token
+	@test -s reports/mock-portal/test-token || (umask 077 && \
+	  $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(16))" > reports/mock-portal/test-token)
 	@echo "Test-control API token: reports/mock-portal/test-token (send it as X-Test-Token)"
-	SENTINEL_TEST_TOKEN="$$(cat reports/mock-portal/test-token)" \
-	  $(BIN)/sentinel mock --host $(HOST) --port $(PORT) --db reports/mock-portal/portal.db
+	$(BIN)/sentinel mock --host $(HOST) --port $(PORT) --db reports/mock-portal/portal.db \
+	  --test-token-file reports/mock-portal/test-token
 
 # The synthetic monitor against the bundled mock: status page and /metrics on port 9464.
 monitor: setup

@@ -44,7 +44,15 @@ def build_parser() -> argparse.ArgumentParser:
     mock.add_argument(
         "--test-token",
         default=os.environ.get("SENTINEL_TEST_TOKEN"),
-        help="enable the /__test__/ API with this token (default: $SENTINEL_TEST_TOKEN)",
+        help="enable the /__test__/ API with this token, 16 characters or more (default: "
+        "$SENTINEL_TEST_TOKEN); a command line is visible to every user, prefer "
+        "--test-token-file",
+    )
+    mock.add_argument(
+        "--test-token-file",
+        type=Path,
+        metavar="PATH",
+        help="read the test token from this file (surrounding spaces and newlines ignored)",
     )
     mock.add_argument(
         "--set",
@@ -304,8 +312,26 @@ def add_report_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def mock_token(args: argparse.Namespace) -> str | None:
+    """The test token of ``sentinel mock``: from --test-token-file, else --test-token or
+    $SENTINEL_TEST_TOKEN; an empty one leaves the test-control API disabled."""
+    from sentinel.mock_server import ServeError
+
+    if args.test_token_file is None:
+        return args.test_token or None
+    try:
+        token = args.test_token_file.read_text().strip()
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or error
+        message = f"cannot read the test token file {args.test_token_file}: {reason}"
+        raise ServeError(message) from None
+    if not token:
+        raise ServeError(f"the test token file {args.test_token_file} is empty")
+    return token
+
+
 def run_mock(args: argparse.Namespace) -> int:
-    from sentinel.mock_server import serve
+    from sentinel.mock_server import ServeError, serve
 
     try:
         config = PortalConfig.from_env().with_overrides(parse_assignments(args.settings))
@@ -321,9 +347,12 @@ def run_mock(args: argparse.Namespace) -> int:
             port=args.port,
             db=args.db,
             config=config,
-            test_token=args.test_token,
+            test_token=mock_token(args),
             log_level=args.log_level,
         )
+    except ServeError as error:
+        print(f"sentinel mock: {error}", file=sys.stderr)
+        return 2
     except OSError as error:
         print(f"sentinel mock: cannot listen on {args.host}:{args.port}: {error}", file=sys.stderr)
         return 1
@@ -364,8 +393,10 @@ def run_flows(args: argparse.Namespace) -> int:
     ]
     if args.target != "mock":
         pytest_args.append(f"--base-url={args.target}")
+    # The token goes in the environment (the plugin reads it), never on a command line.
+    env = dict(os.environ)
     if args.test_token:
-        pytest_args.append(f"--test-token={args.test_token}")
+        env["SENTINEL_TEST_TOKEN"] = args.test_token
     if args.headed:
         pytest_args.append("--headed")
     if args.connect:
@@ -373,7 +404,7 @@ def run_flows(args: argparse.Namespace) -> int:
     pytest_args.append(f"--step-screenshots={args.step_screenshots}")
     print(f"Running {', '.join(names)} against {args.target}...", flush=True)
     # A process of its own: pytest must import (and rewrite) the harness's modules itself.
-    code = subprocess.run(pytest_args, cwd=report.PROJECT_ROOT, check=False).returncode
+    code = subprocess.run(pytest_args, cwd=report.PROJECT_ROOT, env=env, check=False).returncode
     print(f"Allure results: {results}")
     if not args.no_report:
         built = build_report(args)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import os
 import socket
+import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -14,6 +16,56 @@ import uvicorn
 
 from mock_portal.app import create_app
 from mock_portal.config import PortalConfig
+
+# A test token guards the whole test-control API (read and change every synthetic citizen):
+# it must be long enough that it cannot be guessed (secrets.token_urlsafe(16) has 22).
+MIN_TOKEN_LENGTH = 16
+TOKEN_ENV = "SENTINEL_TEST_TOKEN"  # noqa: S105 - the name of a variable
+
+
+class ServeError(ValueError):
+    """The mock portal cannot start with these settings; the message says what to change."""
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is reachable from this machine only. A name other than
+    ``localhost`` is not looked up (it could resolve anywhere): it counts as the network."""
+    if host.lower() in ("localhost", "localhost."):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_token(token: str | None) -> None:
+    """Refuse a test token too short to resist guessing."""
+    if token and len(token) < MIN_TOKEN_LENGTH:
+        raise ServeError(
+            f"the test token has {len(token)} characters; it needs at least "
+            f"{MIN_TOKEN_LENGTH}. Make one with: "
+            "python -c 'import secrets; print(secrets.token_urlsafe(16))'"
+        )
+
+
+def exposure_warning(host: str, token: str | None) -> str | None:
+    """None on a loopback address. On any other, refuse without a test token, else the
+    warning to print: the portal and its test-control API are reachable from the network."""
+    check_token(token)
+    if is_loopback(host):
+        return None
+    if not token:
+        raise ServeError(
+            f"refusing to listen on {host}, which other machines can reach, without a test "
+            f"token: use --host 127.0.0.1, or give a token of at least {MIN_TOKEN_LENGTH} "
+            "characters (--test-token-file or $SENTINEL_TEST_TOKEN)"
+        )
+    return (
+        f"warning: listening on {host}: the mock portal and its test-control API "
+        "(/__test__/, which reads and changes every synthetic citizen) are reachable from the "
+        "network; anyone with the test token controls them. Use --host 127.0.0.1 unless "
+        "other machines must reach it."
+    )
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -46,10 +98,18 @@ def serve(
     test_token: str | None,
     log_level: str = "info",
 ) -> None:
-    """Run the portal until interrupted. Prints its URL as the first line of output."""
+    """Run the portal until interrupted. Prints its URL as the first line of output.
+
+    ``ServeError`` when the settings are wrong (a short token, an exposed address without
+    a token, a database that cannot be opened); ``OSError`` when it cannot listen.
+    """
+    warning = exposure_warning(host, test_token)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
+    # The database first: a bad --db must not be reported as a socket that cannot listen.
+    app = open_app(db, config, test_token)
     sock = bind(host, port)
-    app = create_app(db, config=config, test_token=test_token)
+    if warning:
+        print(warning, file=sys.stderr, flush=True)
     print(f"{READY_PREFIX}{url_of(sock)}", flush=True)
     print(f"  database: {db.resolve()}", flush=True)
     api = "enabled (header X-Test-Token)" if test_token else "disabled (no test token)"
@@ -62,6 +122,24 @@ def serve(
     finally:
         sock.close()
         sys.stdout.flush()
+
+
+def open_app(db: Path, config: PortalConfig, test_token: str | None):
+    """The portal's application on the database at ``db`` (created, with its folder, when
+    missing), or a ``ServeError`` naming the database and why it cannot be used."""
+    if db.is_dir():
+        raise ServeError(f"cannot use the database {db}: it is a folder; name a file in it")
+    blocking = next((p for p in db.parents if p.exists() and not p.is_dir()), None)
+    if blocking is not None:
+        raise ServeError(f"cannot open the database {db}: {blocking} is a file, not a folder")
+    try:
+        return create_app(db, config=config, test_token=test_token)
+    except (OSError, sqlite3.Error) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise ServeError(
+            f"cannot open the database {db}: {reason} (its folder must exist or be creatable, "
+            "and be writable)"
+        ) from None
 
 
 READY_PREFIX = "Mock portal listening on "
@@ -87,14 +165,16 @@ def start_in_background(
     db: Path, token: str | None, *settings: str, log: Path | None = None
 ) -> BackgroundMock:
     """Start the mock portal in its own process on a free port; returns once it listens."""
+    check_token(token)
     log = log or db.with_suffix(".log")
     args = [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", str(db)]
-    if token:
-        args.append(f"--test-token={token}")  # a token may start with "-"
     for setting in settings:
         args.append(f"--set={setting}")
-    # The token goes on the command line only; an inherited one must not enable the API.
-    env = {k: v for k, v in os.environ.items() if k != "SENTINEL_TEST_TOKEN"}
+    # The token goes in the child's environment only: a command line is public (ps, /proc).
+    # An inherited token must not enable the API of a mock started without one.
+    env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
+    if token:
+        env[TOKEN_ENV] = token
     with log.open("a") as sink:
         process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=sink, text=True, env=env)
     assert process.stdout is not None

@@ -61,7 +61,7 @@ def test_sentinel_run_writes_documented_steps_and_the_report(tmp_path: Path) -> 
 
 
 def test_the_suite_runs_against_a_portal_given_by_url(tmp_path: Path) -> None:
-    mock = start_in_background(tmp_path / "portal.db", "url-token")
+    mock = start_in_background(tmp_path / "portal.db", "url-token-of-this-test")
     try:
         done = run_pytest(
             "tests/e2e/test_flows.py",
@@ -69,7 +69,7 @@ def test_the_suite_runs_against_a_portal_given_by_url(tmp_path: Path) -> None:
             mock.url,
             "-k",
             "end_to_end and activation",
-            env={"SENTINEL_TEST_TOKEN": "url-token"},
+            env={"SENTINEL_TEST_TOKEN": "url-token-of-this-test"},
         )
     finally:
         mock.stop()

@@ -176,7 +176,7 @@ def test_the_token_can_come_from_the_environment(tmp_path: Path) -> None:
     import subprocess
     import sys
 
-    env = {**os.environ, "SENTINEL_TEST_TOKEN": "from-env"}
+    env = {**os.environ, "SENTINEL_TEST_TOKEN": "from-the-environment"}
     process = subprocess.Popen(
         [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", str(tmp_path / "p.db")],
         stdout=subprocess.PIPE,
@@ -186,7 +186,9 @@ def test_the_token_can_come_from_the_environment(tmp_path: Path) -> None:
     )
     try:
         url = process.stdout.readline().split()[-1]
-        response = httpx.post(f"{url}/__test__/reset", headers={"X-Test-Token": "from-env"})
+        response = httpx.post(
+            f"{url}/__test__/reset", headers={"X-Test-Token": "from-the-environment"}
+        )
         assert response.status_code == 200
     finally:
         process.terminate()

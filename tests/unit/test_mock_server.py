@@ -31,3 +31,12 @@ def test_a_token_that_looks_like_an_option_still_starts_the_portal(tmp_path) -> 
         assert response.status_code == 200
     finally:
         mock.stop()
+
+
+def test_only_loopback_addresses_count_as_loopback() -> None:
+    from sentinel.mock_server import is_loopback
+
+    assert all(map(is_loopback, ["127.0.0.1", "127.8.9.1", "::1", "[::1]", "localhost"]))
+    # A name other than localhost is never looked up: it could resolve to anything.
+    exposed = ["0.0.0.0", "::", "", "192.168.1.10", "portal.example", "127.0.0.1.example"]  # noqa: S104
+    assert not any(map(is_loopback, exposed))
