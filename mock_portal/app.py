@@ -19,6 +19,7 @@ from mock_portal.screens import activation, gov, login, password_reset, registra
 from mock_portal.web import Portal
 
 HERE = Path(__file__).parent
+MIN_TEST_TOKEN_LENGTH = 16  # secrets.token_urlsafe(16) has 22
 
 SCREENS = {
     "home": login.home,
@@ -92,7 +93,16 @@ def create_app(
     config: PortalConfig | None = None,
     test_token: str | None = None,
 ) -> Starlette:
-    """The portal, storing its state in the SQLite file at ``db_path``."""
+    """The portal, storing its state in the SQLite file at ``db_path``.
+
+    ``test_token`` enables the test-control API; it must have ``MIN_TEST_TOKEN_LENGTH``
+    characters or more, since it guards every synthetic citizen (ValueError otherwise).
+    """
+    if test_token and len(test_token) < MIN_TEST_TOKEN_LENGTH:
+        raise ValueError(
+            f"the test token must have at least {MIN_TEST_TOKEN_LENGTH} characters, "
+            f"not {len(test_token)}"
+        )
     portal = Portal(
         conn=store.connect(db_path),
         config=config or PortalConfig(),

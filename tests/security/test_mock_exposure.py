@@ -123,6 +123,13 @@ def test_a_short_token_from_a_file_is_refused(tmp_path: Path) -> None:
     assert "at least 16" in one_line(done.stderr)
 
 
+def test_the_portal_application_refuses_a_short_token() -> None:
+    from mock_portal.app import create_app
+
+    with pytest.raises(ValueError, match="at least 16"):
+        create_app(":memory:", test_token="secret")
+
+
 def test_start_in_background_refuses_a_short_token(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 16"):
         start_in_background(tmp_path / "portal.db", "short")
