@@ -6,6 +6,7 @@ import logging
 import re
 import secrets
 import signal
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,14 +19,15 @@ from monitor.alerts import Alerter, AlertPolicy
 from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
-from monitor.service import Monitor, loop, serve_http
+from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
 from sentinel.mock_server import start_in_background
 from sentinel.targets import is_production
 from sentinel.testapi import TestControl
 
 log = logging.getLogger("monitor")
 DEFAULT_CHECKS = ("portal", "login")
-_DURATION = re.compile(r"^(\d+)\s*([smhd]?)$")
+_DURATION = re.compile(r"^(\d{1,30})\s*([smhd]?)$", re.ASCII)
+MAX_DURATION_S = 366 * 86400
 
 
 class UsageError(ValueError):
@@ -33,11 +35,16 @@ class UsageError(ValueError):
 
 
 def parse_duration(text: str) -> int:
-    """``90``, ``90s``, ``5m``, ``2h``, ``1d`` -> seconds."""
+    """``90``, ``90s``, ``5m``, ``2h``, ``1d`` -> seconds; at most a year."""
     match = _DURATION.match(text.strip())
     if not match or int(match.group(1)) == 0:
         raise UsageError(f"{text!r} is not a duration such as 30s, 5m or 1h")
-    return int(match.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+    # Longer is a typo; timers and dates overflow (Python's too) somewhere past it.
+    number = match.group(1)
+    seconds = int(number) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
+    if seconds > MAX_DURATION_S:
+        raise UsageError(f"{text!r} is longer than a year")
+    return seconds
 
 
 def parse_window(text: str) -> tuple[datetime, datetime]:
@@ -90,7 +97,9 @@ def validate(options: Options) -> None:
 def run(options: Options) -> int:
     """Run the monitor; with ``once``, each check once, exit code 1 when any failed."""
     validate(options)
-    options.data.mkdir(parents=True, exist_ok=True)
+    writable_folder(options.data)
+    # Bound before the mock or a browser starts: a port in use stops nothing half-started.
+    server = None if options.once else _listen(options)
     mock = None
     if options.target == "mock":
         token = secrets.token_urlsafe(16)
@@ -117,10 +126,12 @@ def run(options: Options) -> int:
                 in_maintenance=lambda now: any(s <= now < e for s, e in options.maintenance),
             )
             try:
-                return _once(monitor) if options.once else _forever(monitor, options)
+                return _once(monitor) if options.once else _forever(monitor, options, server)
             finally:
                 browser.close()
     finally:
+        if server is not None:
+            server.server_close()
         history.close()
         if api:
             api.close()
@@ -138,8 +149,31 @@ def _once(monitor: Monitor) -> int:
     return 0 if all(r.ok for r in results) else 1
 
 
-def _forever(monitor: Monitor, options: Options) -> int:
-    server = serve_http(monitor, options.metrics_host, options.metrics_port)
+def writable_folder(folder: Path) -> None:
+    """Create ``--data`` if need be, and make sure the monitor can write in it, now rather
+    than at its first check (an actual write: permissions alone do not say, for root)."""
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"--data {folder} is a file, not a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=folder, prefix=".write-check-"):
+            pass
+    except OSError as error:
+        raise UsageError(f"--data {folder} cannot be written: {error.strerror}") from None
+
+
+def _listen(options: Options) -> StatusServer:
+    try:
+        return listen_http(options.metrics_host, options.metrics_port)
+    except (OSError, OverflowError) as error:  # in use, a wrong host, a port out of range
+        raise UsageError(
+            f"cannot listen on --metrics-host {options.metrics_host} --metrics-port "
+            f"{options.metrics_port}: {getattr(error, 'strerror', None) or error}"
+        ) from None
+
+
+def _forever(monitor: Monitor, options: Options, server: StatusServer | None = None) -> int:
+    server = serve_http(monitor, options.metrics_host, options.metrics_port, server=server)
     host, port = server.server_address[:2]
     print(f"Status page: http://{host}:{port}/  metrics: http://{host}:{port}/metrics")
     print(f"History: {monitor.history.path}", flush=True)

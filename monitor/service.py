@@ -100,45 +100,66 @@ class Monitor:
         self.run_check(spec, lag_s=lag)
 
 
-def serve_http(monitor: Monitor, host: str, port: int) -> ThreadingHTTPServer:
-    """``/metrics`` for Prometheus and ``/`` for people, in a background thread."""
+class StatusServer(ThreadingHTTPServer):
+    """The status page and ``/metrics``: bound first, given its monitor once there is one."""
 
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            if self.path.split("?")[0] == "/metrics":
-                body = generate_latest(monitor.metrics.registry)
-                self._send(200, CONTENT_TYPE_LATEST, body)
-            elif self.path.startswith("/evidence/"):
-                self._evidence(self.path.split("?")[0][len("/evidence/") :])
-            elif self.path.split("?")[0] in ("/", "/index.html"):
-                page = status.render(
-                    monitor.history, [c.name for c in monitor.checks], datetime.now(UTC)
-                )
-                self._send(200, "text/html; charset=utf-8", page.encode())
-            else:
-                self._send(404, "text/plain; charset=utf-8", b"not found\n")
+    monitor: Monitor | None = None
 
-        def _evidence(self, relative: str) -> None:
-            """A failed check's screenshot, trace or note; nothing outside the evidence folder."""
-            root = monitor.executor.evidence_dir.resolve()
-            path = (root / relative).resolve()
-            if not path.is_file() or root not in path.parents:
-                self._send(404, "text/plain; charset=utf-8", b"not found\n")
-                return
-            kinds = {".png": "image/png", ".zip": "application/zip", ".txt": "text/plain"}
-            self._send(200, kinds.get(path.suffix, "application/octet-stream"), path.read_bytes())
 
-        def _send(self, code: int, content_type: str, body: bytes) -> None:
-            self.send_response(code)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
+class _Handler(BaseHTTPRequestHandler):
+    server: StatusServer
 
-        def log_message(self, format: str, *args: object) -> None:
-            log.debug("http: " + format, *args)
+    def do_GET(self) -> None:
+        monitor = self.server.monitor
+        if monitor is None:  # bound, not serving yet
+            self._send(503, "text/plain; charset=utf-8", b"starting\n")
+        elif self.path.split("?")[0] == "/metrics":
+            body = generate_latest(monitor.metrics.registry)
+            self._send(200, CONTENT_TYPE_LATEST, body)
+        elif self.path.startswith("/evidence/"):
+            self._evidence(monitor, self.path.split("?")[0][len("/evidence/") :])
+        elif self.path.split("?")[0] in ("/", "/index.html"):
+            page = status.render(
+                monitor.history, [c.name for c in monitor.checks], datetime.now(UTC)
+            )
+            self._send(200, "text/html; charset=utf-8", page.encode())
+        else:
+            self._send(404, "text/plain; charset=utf-8", b"not found\n")
 
-    server = ThreadingHTTPServer((host, port), Handler)
+    def _evidence(self, monitor: Monitor, relative: str) -> None:
+        """A failed check's screenshot, trace or note; nothing outside the evidence folder."""
+        root = monitor.executor.evidence_dir.resolve()
+        path = (root / relative).resolve()
+        if not path.is_file() or root not in path.parents:
+            self._send(404, "text/plain; charset=utf-8", b"not found\n")
+            return
+        kinds = {".png": "image/png", ".zip": "application/zip", ".txt": "text/plain"}
+        self._send(200, kinds.get(path.suffix, "application/octet-stream"), path.read_bytes())
+
+    def _send(self, code: int, content_type: str, body: bytes) -> None:
+        self.send_response(code)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        log.debug("http: " + format, *args)
+
+
+def listen_http(host: str, port: int) -> StatusServer:
+    """Bind the status and metrics socket without serving yet, so that a port in use (or a
+    wrong host) is reported before anything else starts. Raises ``OSError``."""
+    return StatusServer((host, port), _Handler)
+
+
+def serve_http(
+    monitor: Monitor, host: str, port: int, *, server: StatusServer | None = None
+) -> StatusServer:
+    """``/metrics`` for Prometheus and ``/`` for people, in a background thread (on
+    ``server`` when one was bound already)."""
+    server = server or listen_http(host, port)
+    server.monitor = monitor
     threading.Thread(target=server.serve_forever, name="monitor-http", daemon=True).start()
     return server
 

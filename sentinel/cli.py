@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -221,7 +220,10 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
 
 
 def run_guide(args: argparse.Namespace) -> int:
+    from flows.context import TargetUnreachable
+    from flows.errors import PortalUnavailable
     from guides import app
+    from sentinel.testapi import TestApiError
 
     formats = {f.strip() for f in args.format.split(",") if f.strip()}
     unknown = formats - set(app.FORMATS)
@@ -244,6 +246,16 @@ def run_guide(args: argparse.Namespace) -> int:
     except app.UsageError as error:
         print(f"sentinel guide: {error}", file=sys.stderr)
         return 2
+    except (TargetUnreachable, PortalUnavailable) as error:
+        # Nothing to show of a portal that does not answer: say so, not where we noticed it.
+        print(
+            f"sentinel guide: the portal at {args.target} cannot be reached: {error}",
+            file=sys.stderr,
+        )
+        return 1
+    except TestApiError as error:
+        print(f"sentinel guide: the test-control API of {args.target}: {error}", file=sys.stderr)
+        return 1
 
 
 def run_monitor(args: argparse.Namespace) -> int:
@@ -261,20 +273,24 @@ def run_monitor(args: argparse.Namespace) -> int:
         options = app.Options(
             target=args.target,
             flows=args.flows or list(app.DEFAULT_CHECKS),
-            every_s=app.parse_duration(args.every),
+            every_s=monitor_duration("--every", args.every),
             metrics_host=args.metrics_host,
-            metrics_port=args.metrics_port,
-            webhooks=args.webhooks,
+            metrics_port=monitor_number("--metrics-port", args.metrics_port, 0, 65535),
+            webhooks=[monitor_webhook(url) for url in args.webhooks],
             once=args.once,
             data=args.data,
             test_token=args.test_token,
-            timeout_s=app.parse_duration(args.timeout),
-            degraded_s=app.parse_duration(args.degraded),
-            retries=max(0, args.retries),
+            timeout_s=monitor_duration("--timeout", args.timeout),
+            degraded_s=monitor_duration("--degraded", args.degraded),
+            retries=monitor_number("--retries", args.retries, 0, MAX_RETRIES),
             policy=AlertPolicy(
-                failures_to_alert=max(1, args.failures_to_alert),
-                successes_to_recover=max(1, args.successes_to_recover),
-                reminder_every=timedelta(seconds=app.parse_duration(args.reminder)),
+                failures_to_alert=monitor_number(
+                    "--failures-to-alert", args.failures_to_alert, 1, MAX_STREAK
+                ),
+                successes_to_recover=monitor_number(
+                    "--successes-to-recover", args.successes_to_recover, 1, MAX_STREAK
+                ),
+                reminder_every=timedelta(seconds=monitor_duration("--reminder", args.reminder)),
             ),
             maintenance=[app.parse_window(w) for w in args.maintenance],
             connect=args.connect,
@@ -283,6 +299,48 @@ def run_monitor(args: argparse.Namespace) -> int:
     except app.UsageError as error:
         print(f"sentinel monitor: {error}", file=sys.stderr)
         return 2
+
+
+# Beyond these a setting is a typo, not a policy: a check tried 11 times takes half an hour.
+MAX_RETRIES = 10
+MAX_STREAK = 1000
+
+
+def monitor_duration(option: str, text: str) -> int:
+    """A monitor duration in seconds; a wrong one is refused naming its option."""
+    from monitor import app
+
+    try:
+        return app.parse_duration(text)
+    except app.UsageError as error:
+        raise app.UsageError(f"{option} {error}") from None
+
+
+def monitor_number(option: str, value: int, low: int, high: int) -> int:
+    """Refused, not clamped: a silently changed setting is not the one the operator chose."""
+    from monitor import app
+
+    if not low <= value <= high:
+        raise app.UsageError(f"{option} must be between {low} and {high}, not {value}")
+    return value
+
+
+def monitor_webhook(url: str) -> str:
+    """An alert webhook must be a URL the alerts can reach, or no alert would ever arrive."""
+    from urllib.parse import urlsplit
+
+    from monitor import app
+
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        parts.port  # noqa: B018  (raises on a port that is not a number or out of range)
+    except ValueError:
+        valid = False
+    if not valid:
+        # Not echoed: a webhook URL often carries its secret in its path.
+        raise app.UsageError("--alert-webhook takes an http:// or https:// URL with a host")
+    return url
 
 
 def add_connect(parser: argparse.ArgumentParser) -> None:
@@ -376,7 +434,15 @@ def run_flows(args: argparse.Namespace) -> int:
         )
         return 2
     results = args.results.resolve()
-    shutil.rmtree(results, ignore_errors=True)  # the history is kept apart, in its own file
+    try:
+        # Only an earlier run's results go (the history is kept apart, in its own file).
+        report.clear_results(results)
+    except report.ReportError as error:
+        print(f"sentinel run: --results {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"sentinel run: --results {results}: {error.strerror}", file=sys.stderr)
+        return 2
     pytest_args = [
         sys.executable,
         "-m",
@@ -389,6 +455,7 @@ def run_flows(args: argparse.Namespace) -> int:
         "--rootdir",
         str(report.PROJECT_ROOT),
         "-q",
+        "--tb=line",  # the whole story is in the Allure results; one line each here
         *(f"--flow={name}" for name in names),
     ]
     if args.target != "mock":
@@ -405,6 +472,12 @@ def run_flows(args: argparse.Namespace) -> int:
     print(f"Running {', '.join(names)} against {args.target}...", flush=True)
     # A process of its own: pytest must import (and rewrite) the harness's modules itself.
     code = subprocess.run(pytest_args, cwd=report.PROJECT_ROOT, env=env, check=False).returncode
+    # Green only if every flow asked for ran and passed: a skipped, failed or missing one is not.
+    outcomes = report.flow_outcomes(results, names)
+    for outcome in outcomes:
+        print(outcome.line())
+    if not all(outcome.passed for outcome in outcomes):
+        code = code or 1
     print(f"Allure results: {results}")
     if not args.no_report:
         built = build_report(args)

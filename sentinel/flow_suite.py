@@ -1,17 +1,30 @@
 """The documented flows as pytest tests, run by ``sentinel run``.
 
 Each selected flow runs once, after the flows it requires, for a fresh synthetic citizen, with
-the Allure observer recording every documented step.
+the Allure observer recording every documented step. A flow that only reads (``portal``) needs
+no citizen and no test-control API; a flow that writes fails, never skips, without one: a run
+that was asked for a flow must not look green when the flow did not run.
 """
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING
+
 import allure
 import pytest
 
+from fixtures.codes import CommandCodes, OutboxCodes
 from flows import catalog
+from flows.context import Citizen, CodeSource, NoCodes, TargetUnreachable
+from sentinel.testapi import TestApiError
+
+if TYPE_CHECKING:  # `sentinel run` imports this module for its path only: keep it light
+    from fixtures.portal import Target
 
 OPTION = "sentinel_flows"
+# Who a read-only flow runs as: nobody, it logs in as no one and types nothing personal.
+NOBODY = Citizen(niss="", name="", birth_date=date(2000, 1, 1), password="")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -20,10 +33,43 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("flow_name", names)
 
 
+@pytest.fixture
+def codes(
+    request: pytest.FixtureRequest, pytestconfig: pytest.Config, sentinel_target: Target
+) -> CodeSource:
+    """The plugin's code source, but without asking for the test-control API (which skips
+    where there is none) when the target has no token: read-only flows ask for no code."""
+    command = pytestconfig.getoption("sentinel_codes_command")
+    if command:
+        return CommandCodes(command)
+    if not sentinel_target.token:
+        return NoCodes("this target has no test-control API (no test token)")
+    return OutboxCodes(request.getfixturevalue("test_control"))
+
+
 @allure.story("Scheduled run of the documented flows")
-def test_flow(flow_name: str, run_flow, citizen) -> None:
+def test_flow(
+    flow_name: str, run_flow, sentinel_target: Target, request: pytest.FixtureRequest
+) -> None:
     flow = catalog.FLOWS[flow_name]
     allure.dynamic.title(flow.title)
     allure.dynamic.description(f"Documented in {flow.source}." if flow.source else "")
-    person = citizen(cmd=(flow_name == "cmd"))
-    assert run_flow(flow_name, person).passed
+    assert run_flow(flow_name, person_for(flow_name, sentinel_target, request)).passed
+
+
+def person_for(flow_name: str, target: Target, request: pytest.FixtureRequest) -> Citizen:
+    """A fresh synthetic citizen for a flow that writes (or whose prerequisites do)."""
+    if not any(f.writes for f in catalog.with_prerequisites([flow_name])):
+        return NOBODY
+    if not target.token:
+        pytest.fail(
+            f"{flow_name} creates or changes accounts, so it needs the portal's test-control "
+            "API: pass --test-token (or set SENTINEL_TEST_TOKEN)",
+            pytrace=False,
+        )
+    try:
+        return request.getfixturevalue("citizen")(cmd=(flow_name == "cmd"))
+    except TargetUnreachable as error:
+        pytest.fail(f"the portal cannot be reached: {error}", pytrace=False)
+    except TestApiError as error:
+        pytest.fail(f"the portal's test-control API: {error}", pytrace=False)

@@ -7,8 +7,12 @@ across runs so each test shows its history.
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -18,6 +22,108 @@ REPORT = Path("reports/allure-report")
 
 class ReportError(RuntimeError):
     """The report could not be built; the message says what to do."""
+
+
+# The files a run leaves in its results folder: allure-pytest's uuid-named results, containers,
+# attachments and globals (and their ``.tmp`` while written), and the environment and the
+# Allure categories and executor files, which the harness or a CI job may write beside them.
+_OWN_RESULT = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"-(result\.json|container\.json|globals\.json|attachment\.[\w.-]+)(\.tmp)?"
+    r"|environment\.properties|categories\.json|executor\.json"
+)
+
+
+def clear_results(folder: Path) -> None:
+    """Empty ``folder`` of an earlier run's results, or create it.
+
+    Only files a run writes are deleted; a folder that holds anything else (another file, a
+    subfolder, a link) is refused whole, before anything is deleted: it is not a results
+    folder, and what is in it may be someone's work.
+    """
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ReportError(f"{folder} is not a folder: choose a folder for the Allure results")
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        return
+    own = []
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink():
+            raise ReportError(
+                f"{folder} holds {path.name} (a symbolic link), which a run does not write: "
+                "choose an empty folder or one that holds only earlier results"
+            )
+        if path.is_dir() or not _OWN_RESULT.fullmatch(path.name):
+            foreign = _first_file(path) if path.is_dir() else path
+            raise ReportError(
+                f"{folder} holds {foreign.relative_to(folder)}, which a run does not write: "
+                "choose an empty folder or one that holds only earlier results"
+            )
+        own.append(path)
+    for path in own:
+        path.unlink()
+
+
+def _first_file(folder: Path) -> Path:
+    """The first file in ``folder`` or below, to name in a refusal (the folder if empty)."""
+    return next((p for p in sorted(folder.rglob("*")) if not p.is_dir()), folder)
+
+
+@dataclass(frozen=True)
+class FlowOutcome:
+    """What became of one requested flow in a run, read from the run's Allure results."""
+
+    flow: str
+    status: str  # passed, failed, skipped, or "" when it did not run at all
+    message: str = ""
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
+
+    def line(self) -> str:
+        if not self.status:
+            return f"{self.flow}: did not run (not collected or deselected)"
+        return f"{self.flow}: {self.status}" + (f": {self.message}" if self.message else "")
+
+
+# Worst first: a flow run twice (two browsers, say) is as good as its worst run.
+_STATUSES = ("failed", "skipped", "passed")
+# pytest's prefixes, which the status already says.
+_PREFIXES = ("Failed: ", "Skipped: ")
+# An error's module path before its class name: "flows.errors.PortalUnavailable: ..."
+_MODULE_PATH = re.compile(r"^(?:[a-z_]\w*\.)+(?=[A-Z]\w*: )")
+
+
+def flow_outcomes(results: Path, flows: Sequence[str]) -> list[FlowOutcome]:
+    """Each requested flow's outcome in ``results`` (a ``sentinel run``'s Allure results):
+    ``broken`` (an error outside an assertion) counts as failed, a flow without a result as
+    not run."""
+    found: dict[str, FlowOutcome] = {}
+    for path in sorted(results.glob("*-result.json")):
+        try:
+            result = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        flow = _flow_of(result)
+        status = {"broken": "failed"}.get(result.get("status", ""), result.get("status", ""))
+        if flow is None or status not in _STATUSES:
+            continue
+        message = ((result.get("statusDetails") or {}).get("message") or "").strip()
+        message = message.splitlines()[0] if message else ""
+        message = next((message[len(p) :] for p in _PREFIXES if message.startswith(p)), message)
+        message = _MODULE_PATH.sub("", message)
+        earlier = found.get(flow)
+        if earlier is None or _STATUSES.index(status) < _STATUSES.index(earlier.status):
+            found[flow] = FlowOutcome(flow, status, message[:300])
+    return [found.get(flow, FlowOutcome(flow, "")) for flow in flows]
+
+
+def _flow_of(result: dict) -> str | None:
+    for parameter in result.get("parameters") or []:
+        if parameter.get("name") == "flow_name":
+            return str(parameter.get("value", "")).strip("'\"")
+    return None
 
 
 def allure_command(root: Path = PROJECT_ROOT) -> Path:
