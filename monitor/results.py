@@ -46,8 +46,8 @@ class CheckResult:
 
     @property
     def where(self) -> str:
-        """Where the check failed, in words: ``step 4`` or before any step had started."""
-        return f"step {self.failed_step}" if self.failed_step else "before the first step"
+        """Where the check failed, in words: ``at step 4``, or before any step had started."""
+        return f"at step {self.failed_step}" if self.failed_step else "before the first step"
 
     @property
     def counts_as_downtime(self) -> bool:

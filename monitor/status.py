@@ -75,7 +75,7 @@ def _failures(history: History, name: str) -> str:
         return "<p>No recent failures.</p>"
     rows = "".join(
         f"<tr><td>{r.started_at:%Y-%m-%d %H:%M}</td><td>{escape(r.reason)}</td>"
-        f"<td>{escape(r.where)}</td><td>{escape(r.message)}</td>"
+        f"<td>{escape(_step_of(r))}</td><td>{escape(r.message)}</td>"
         f"<td>{_evidence_links(r.evidence)}</td></tr>"
         for r in failed
     )
@@ -98,3 +98,7 @@ def _evidence_links(folder: str) -> str:
         )
         if (Path(folder) / file).exists()
     )
+
+
+def _step_of(result: CheckResult) -> str:
+    return f"step {result.failed_step}" if result.failed_step else "before the first"
