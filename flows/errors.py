@@ -5,6 +5,8 @@
   (documentation drift), a screen did not follow, a code did not arrive. An ``AssertionError``,
   so pytest and Allure call it a failure.
 - ``HarnessDefect``: our own bug, or the browser crashed; not the portal's downtime.
+- ``ProductionRefused``: a flow that writes was pointed at, or led to, the production portal;
+  our configuration, never the portal's downtime.
 """
 
 from __future__ import annotations
@@ -32,5 +34,8 @@ class HarnessDefect(FlowError):
     kind = "harness_defect"
 
 
-class ProductionRefused(RuntimeError):
-    """A flow that creates or changes accounts was pointed at the production portal."""
+class ProductionRefused(FlowError):
+    """A flow that creates or changes accounts was pointed at the production portal, or a page
+    led its browser there (the request was stopped before it left)."""
+
+    kind = "production_refused"

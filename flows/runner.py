@@ -4,6 +4,11 @@ Observers receive ``flow_started``, ``step_started`` (with the located elements,
 action), ``step_finished`` (with the outcome and duration) and ``flow_finished``. An observer
 that raises does not stop the flow: its error is logged and the run goes on, since a report
 must never change what it reports on.
+
+A flow that writes never reaches the production portal: the runner refuses a production
+``base_url`` before the flow starts, and guards the browser context (``flows.guard``) so that
+any request the flow's pages make to a production host is stopped before it leaves; the flow
+then fails with ``ProductionRefused`` naming the host.
 """
 
 from __future__ import annotations
@@ -18,8 +23,16 @@ from playwright.sync_api import Locator, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from flows.context import CodeNotFound, Run, TargetUnreachable
-from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
+from flows.errors import (
+    FlowError,
+    HarnessDefect,
+    PortalDefect,
+    PortalUnavailable,
+    ProductionRefused,
+)
 from flows.flow import Flow, Step
+from flows.guard import ProductionGuard, guard_context, guard_of
+from flows.production import host_of, is_production_host
 
 log = logging.getLogger("flows.runner")
 
@@ -77,7 +90,12 @@ class Runner:
         self.observers = list(observers)
 
     def run(self, flow: Flow, run: Run, *, raise_on_failure: bool = True) -> FlowResult:
-        """Run every step; the first failure ends the flow and is raised, classified."""
+        """Run every step; the first failure ends the flow and is raised, classified.
+
+        A flow that writes pointed at the production portal raises ``ProductionRefused`` at
+        once, before any request, whatever ``raise_on_failure`` says."""
+        guard = production_guard(flow, run)
+        refused_before = len(guard.blocked) if guard else 0
         navigation = _Navigation(run)
         run.page.on("response", navigation)
         run.page.set_default_timeout(run.timeout_ms)
@@ -87,6 +105,10 @@ class Runner:
         try:
             for step in flow.steps:
                 result = self._run_step(flow, step, run, navigation)
+                refusal = _refusal(guard, refused_before, flow, step)
+                if refusal is not None:
+                    # Whatever the step made of it (a blocked page looks like an outage).
+                    result = StepResult(step, False, result.duration_s, refusal, result.elements)
                 results.append(result)
                 if not result.passed:
                     break
@@ -123,6 +145,38 @@ class Runner:
                 getattr(observer, event)(*args)
             except Exception:
                 log.exception("observer %s failed on %s", type(observer).__name__, event)
+
+
+def production_guard(flow: Flow, run: Run) -> ProductionGuard | None:
+    """Refuse a flow that writes against the production portal; guard its browser context
+    (once per context, for the context's life). Returns the context's guard, if any."""
+    if not flow.writes:
+        return guard_of(run.page.context)
+    host = host_of(run.base_url)
+    if is_production_host(host):
+        raise ProductionRefused(
+            f"refusing to run {flow.name!r} against {host}, the production portal: it creates "
+            "or changes accounts. Use the bundled mock or a staging URL.",
+            flow=flow.name,
+            step="",
+        )
+    return guard_context(run.page.context)
+
+
+def _refusal(
+    guard: ProductionGuard | None, before: int, flow: Flow, step: Step
+) -> ProductionRefused | None:
+    """The refusal to report when the browser stopped a request to production in this flow."""
+    if guard is None or len(guard.blocked) <= before:
+        return None
+    host = guard.blocked[before]
+    return ProductionRefused(
+        f"step {step.title} of {flow.name}: the browser was sent to {host}, the production "
+        "portal, and the request was stopped before it left: a browser that runs flows which "
+        "create or change accounts never reaches production",
+        flow=flow.name,
+        step=step.number,
+    )
 
 
 def classify(error: BaseException, flow: Flow, step: Step, status: int | None) -> FlowError:

@@ -9,12 +9,13 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
+from flows import catalog
 from guides import check
 from guides.make import make, select
 from guides.text import LANGUAGES
 from sentinel.browser import connect_headers, launch_options
 from sentinel.mock_server import start_in_background
-from sentinel.targets import is_production
+from sentinel.targets import TargetError, resolve_target
 from sentinel.testapi import TestControl
 
 FORMATS = ("html", "md", "pdf")
@@ -41,8 +42,14 @@ def run(options: Options) -> int:
     specs = select(options.flows)
     if not specs:
         raise UsageError("no guide for those flows")
-    if options.target != "mock" and is_production(options.target):
-        raise UsageError("guides create accounts: use the bundled mock or a staging URL")
+    try:
+        # Read as the browser will read it; every guide's flow writes, so none may run on the
+        # production portal.
+        options.target = resolve_target(
+            options.target, catalog.with_prerequisites([spec.flow for spec in specs])
+        )
+    except TargetError as error:
+        raise UsageError(str(error)) from None
     with tempfile.TemporaryDirectory(prefix="sentinel-guide-") as scratch:
         mock = None
         if options.target == "mock":

@@ -21,7 +21,7 @@ from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
 from sentinel.mock_server import start_in_background
-from sentinel.targets import is_production
+from sentinel.targets import TargetError, resolve_target
 from sentinel.testapi import TestControl
 
 log = logging.getLogger("monitor")
@@ -85,13 +85,11 @@ def validate(options: Options) -> None:
     unknown = [f for f in options.flows if f not in catalog.FLOWS]
     if unknown:
         raise UsageError(f"unknown flow {unknown[0]!r}; flows: {', '.join(catalog.FLOWS)}")
-    if options.target != "mock" and is_production(options.target):
-        writing = [f for f in options.flows if catalog.FLOWS[f].writes]
-        if writing:
-            raise UsageError(
-                f"{', '.join(writing)} create accounts: only read-only checks (portal) may "
-                "watch the production portal"
-            )
+    try:
+        # Read as the browser will read it; checks that write refuse the production portal.
+        options.target = resolve_target(options.target, catalog.with_prerequisites(options.flows))
+    except TargetError as error:
+        raise UsageError(str(error)) from None
 
 
 def run(options: Options) -> int:

@@ -27,7 +27,13 @@ from fixtures.codes import OutboxCodes
 from fixtures.masking import masked_screenshot
 from flows import catalog
 from flows.context import Citizen, CodeNotFound, CodeSource, NoCodes, Run, TargetUnreachable
-from flows.errors import FlowError, HarnessDefect, PortalDefect, PortalUnavailable
+from flows.errors import (
+    FlowError,
+    HarnessDefect,
+    PortalDefect,
+    PortalUnavailable,
+    ProductionRefused,
+)
 from flows.flow import Flow, Step
 from flows.runner import Observer, Runner, StepResult
 from monitor import evidence
@@ -346,6 +352,10 @@ class CheckExecutor:
 
 def reason_of(error: BaseException) -> str:
     """The monitor's failure reason for whatever the runner raised."""
+    if isinstance(error, ProductionRefused):
+        # Our configuration (or a page) led a check that writes to production, which the
+        # browser stopped: our fault, never the portal's downtime.
+        return "harness_error"
     if isinstance(error, PortalUnavailable):
         return "portal_unavailable"
     cause = error.cause if isinstance(error, FlowError) else error

@@ -420,18 +420,17 @@ def run_mock(args: argparse.Namespace) -> int:
 
 
 def run_flows(args: argparse.Namespace) -> int:
+    from flows.catalog import with_prerequisites
     from sentinel import flow_suite, report
-    from sentinel.targets import is_production
+    from sentinel.targets import TargetError, resolve_target
 
     names = args.flows or FLOW_NAMES
-    if args.target != "mock" and is_production(args.target):
-        writing = [n for n in names if FLOWS[n].writes]
-        print(
-            f"sentinel run: refusing to run {', '.join(writing)} against the production portal "
-            f"{args.target}: these flows create or change accounts. Use the bundled mock or a "
-            "staging URL.",
-            file=sys.stderr,
-        )
+    try:
+        # Read as the browser will read it; flows that write (prerequisites too) refuse
+        # the production portal, read-only ones may watch it.
+        args.target = resolve_target(args.target, with_prerequisites(names))
+    except TargetError as error:
+        print(f"sentinel run: {error}", file=sys.stderr)
         return 2
     results = args.results.resolve()
     try:

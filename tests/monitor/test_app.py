@@ -32,7 +32,7 @@ def test_maintenance_windows_are_utc_unless_told() -> None:
 
 def test_only_read_only_checks_may_watch_production() -> None:
     validate(Options(target="https://www.seg-social.pt", flows=["portal"]))
-    with pytest.raises(UsageError, match="login create accounts"):
+    with pytest.raises(UsageError, match="activation, login, registration against www"):
         validate(Options(target="https://www.seg-social.pt", flows=["portal", "login"]))
     with pytest.raises(UsageError, match="unknown flow"):
         validate(Options(flows=["nope"]))
