@@ -63,21 +63,51 @@ class Citizen:
         return "email" if self.email else "letter"
 
     def secrets(self) -> list[str]:
-        """Everything about this citizen that must never appear in a report, log or guide."""
+        """Everything about this citizen that must never appear in a report, log or guide, in
+        every form the screens and forms write it: the whole name and each of its words, the
+        birth date as the forms and screens write dates, and phone numbers with and without
+        the country code and spaces."""
+        born = self.birth_date
         values = [
             self.niss,
             self.password,
             self.new_password,
             self.email,
-            self.mobile,
             self.address,
-            self.cmd_mobile,
+            *_address_parts(self.address),
             self.cmd_pin,
-            self.birth_date.strftime("%d-%m-%Y"),
-            self.birth_date.isoformat(),
+            *_phone_forms(self.mobile),
+            *_phone_forms(self.cmd_mobile),
+            *(born.strftime(form) for form in DATE_FORMS),
+            self.name,
             *self.name.split(),
         ]
-        return [v for v in values if v and len(v) > 2]
+        return list(dict.fromkeys(v for v in values if v and len(v) > 2))
+
+
+# How the portal's forms and screens, and people, write a birth date.
+DATE_FORMS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%d%m%Y")
+
+
+def _phone_forms(number: str | None) -> list[str]:
+    """A mobile number as it is stored (+351912345678) and as people type or show it."""
+    if not number:
+        return []
+    digits = number.lstrip("+")
+    forms = [number, digits, "00" + digits]
+    if number.startswith("+351") and len(digits) == 12:
+        national = digits[3:]
+        spaced = f"{national[:3]} {national[3:6]} {national[6:]}"
+        forms += [national, spaced, f"+351 {spaced}"]
+    return forms
+
+
+def _address_parts(address: str | None) -> list[str]:
+    """The lines of an address (street, postcode and town), each personal on its own."""
+    if not address:
+        return []
+    parts = [p.strip() for p in address.replace("\n", ",").split(",")]
+    return [p for p in parts if len(p) >= 5]
 
 
 @dataclass

@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -313,24 +314,29 @@ class CheckExecutor:
     def _evidence(
         self, spec: CheckSpec, result: CheckResult, context, page, citizen, traced: bool
     ) -> Path:
-        """A masked screenshot, a scrubbed trace and a note of the failed step."""
+        """A scrubbed trace, a masked screenshot and a note of the failed step."""
         folder = self.evidence_dir / f"{result.started_at:%Y%m%dT%H%M%S%fZ}-{spec.name}"
         folder.mkdir(parents=True, exist_ok=True)
-        secrets = [*citizen.secrets(), *self._codes_sent(citizen)]
+        secrets = evidence.secret_values(citizen, self._codes_sent(citizen))
+        # An error message can quote what was typed; it goes to the history, logs and page.
+        result.message = evidence.Scrubber(secrets).text(result.message)
+        if traced:
+            # Stopped before the screenshot, whose masking script names the secrets; written
+            # outside the served folder and moved in only once scrubbed.
+            try:
+                with tempfile.TemporaryDirectory(prefix="sentinel-trace-") as scratch:
+                    raw = Path(scratch) / "trace.zip"
+                    context.tracing.stop(path=str(raw))
+                    evidence.scrub_zip(raw, secrets)
+                    shutil.move(raw, folder / "trace.zip")
+            except Exception:
+                log.warning("no trace kept for the failed check %s", spec.name)
         try:
-            run = Run(
-                page=page,
-                base_url=self.base_url,
-                citizen=citizen,
-                codes=NO_API_CODES,
-            )
+            run = Run(page=page, base_url=self.base_url, citizen=citizen, codes=NO_API_CODES)
             masked_screenshot(run, path=str(folder / "screenshot.png"))
-            if traced:
-                context.tracing.stop(path=str(folder / "trace.zip"))
-                evidence.scrub_zip(folder / "trace.zip", secrets)
         except Exception:
-            # A dead page leaves no picture or trace; the note below still says why.
-            log.warning("incomplete evidence for the failed check %s", spec.name)
+            # A dead page leaves no picture; the note below still says why.
+            log.warning("no screenshot kept for the failed check %s", spec.name)
         (folder / "failure.txt").write_text(
             f"check: {spec.name}\nstep: {result.failed_step}\nreason: {result.reason}\n"
             f"{result.message}\n",
