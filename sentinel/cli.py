@@ -40,19 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     mock.add_argument(
         "--db", type=Path, default=DEFAULT_DB, help="SQLite file (default: %(default)s)"
     )
-    mock.add_argument(
-        "--test-token",
-        default=os.environ.get("SENTINEL_TEST_TOKEN"),
-        help="enable the /__test__/ API with this token, 16 characters or more (default: "
-        "$SENTINEL_TEST_TOKEN); a command line is visible to every user, prefer "
-        "--test-token-file",
-    )
-    mock.add_argument(
-        "--test-token-file",
-        type=Path,
-        metavar="PATH",
-        help="read the test token from this file (surrounding spaces and newlines ignored)",
-    )
+    add_token_options(mock, "enable the /__test__/ API with this token, 16 characters or more")
     mock.add_argument(
         "--set",
         dest="settings",
@@ -81,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="NAME",
         help=f"a flow to run, repeatable: {', '.join(FLOW_NAMES)} (default: all)",
     )
-    run.add_argument("--test-token", default=None, help="test-control API token for a URL target")
+    add_token_options(run, "the test-control API token of a URL target")
     run.add_argument("--headed", action="store_true", help="show the browser")
     run.add_argument(
         "--step-screenshots",
@@ -143,11 +131,7 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
         default=Path("reports/monitor"),
         help="history, evidence (default: %(default)s)",
     )
-    monitor.add_argument(
-        "--test-token",
-        default=os.environ.get("SENTINEL_TEST_TOKEN"),
-        help="test-control API token of a URL target",
-    )
+    add_token_options(monitor, "the test-control API token of a URL target")
     monitor.add_argument("--timeout", default="2m", help="a check's time limit (default: 2m)")
     monitor.add_argument(
         "--degraded", default="30s", help="slower than this counts as degraded (default: 30s)"
@@ -208,11 +192,7 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
         action="store_true",
         help="compare a new run with the guides in --out; exit 1 on changes",
     )
-    guide.add_argument(
-        "--test-token",
-        default=os.environ.get("SENTINEL_TEST_TOKEN"),
-        help="test-control API token of a URL target",
-    )
+    add_token_options(guide, "the test-control API token of a URL target")
     add_connect(guide)
     guide.add_argument(
         "--wording", choices=["official", "guide"], default=None, help=argparse.SUPPRESS
@@ -370,21 +350,33 @@ def add_report_paths(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def mock_token(args: argparse.Namespace) -> str | None:
-    """The test token of ``sentinel mock``: from --test-token-file, else --test-token or
-    $SENTINEL_TEST_TOKEN; an empty one leaves the test-control API disabled."""
-    from sentinel.mock_server import ServeError
+def add_token_options(parser: argparse.ArgumentParser, meaning: str) -> None:
+    parser.add_argument(
+        "--test-token",
+        default=os.environ.get("SENTINEL_TEST_TOKEN"),
+        help=f"{meaning} (default: $SENTINEL_TEST_TOKEN); every user of the machine can read "
+        "a command line, so prefer the variable or --test-token-file",
+    )
+    parser.add_argument(
+        "--test-token-file",
+        type=Path,
+        metavar="PATH",
+        help="read the test token from this file (surrounding spaces and newlines ignored)",
+    )
 
-    if args.test_token_file is None:
-        return args.test_token or None
+
+class TokenFileError(ValueError):
+    """The test token file cannot be read or is empty; the message says which."""
+
+
+def read_token_file(path: Path) -> str:
     try:
-        token = args.test_token_file.read_text().strip()
+        token = path.read_text(encoding="utf-8").strip()
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or error
-        message = f"cannot read the test token file {args.test_token_file}: {reason}"
-        raise ServeError(message) from None
+        raise TokenFileError(f"cannot read the test token file {path}: {reason}") from None
     if not token:
-        raise ServeError(f"the test token file {args.test_token_file} is empty")
+        raise TokenFileError(f"the test token file {path} is empty")
     return token
 
 
@@ -405,7 +397,7 @@ def run_mock(args: argparse.Namespace) -> int:
             port=args.port,
             db=args.db,
             config=config,
-            test_token=mock_token(args),
+            test_token=args.test_token or None,
             log_level=args.log_level,
         )
     except ServeError as error:
@@ -498,6 +490,12 @@ def build_report(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if getattr(args, "test_token_file", None) is not None:
+        try:
+            args.test_token = read_token_file(args.test_token_file)
+        except TokenFileError as error:
+            print(f"sentinel {args.command}: {error}", file=sys.stderr)
+            return 2
     handlers = {
         "mock": run_mock,
         "run": run_flows,

@@ -230,3 +230,32 @@ def test_sentinel_run_hands_the_token_to_pytest_in_its_environment(
     ((args, env),) = started
     assert not any(token in arg for arg in args)
     assert env["SENTINEL_TEST_TOKEN"] == token
+
+
+@pytest.mark.parametrize("command", ["run", "monitor", "guide"])
+def test_every_command_takes_its_token_from_a_file(
+    command: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    token = secrets.token_urlsafe(16)
+    (tmp_path / "token").write_text(f"{token}\n")
+    seen = {}
+
+    def handler(args) -> int:
+        seen["token"] = args.test_token
+        return 0
+
+    name = {"run": "run_flows", "monitor": "run_monitor", "guide": "run_guide"}[command]
+    monkeypatch.setattr(cli, name, handler)
+    assert cli.main([command, "--test-token-file", str(tmp_path / "token")]) == 0
+    assert seen["token"] == token
+
+
+@pytest.mark.parametrize("command", ["run", "monitor", "guide", "mock"])
+def test_an_empty_token_file_is_refused_in_one_line(
+    command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "token").write_text("\n")
+    assert cli.main([command, "--test-token-file", str(tmp_path / "token")]) == 2
+    assert one_line(capsys.readouterr().err) == (
+        f"sentinel {command}: the test token file {tmp_path / 'token'} is empty"
+    )
