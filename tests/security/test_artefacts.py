@@ -20,7 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser, Playwright, expect
 
 from guides import make as guides_make
 from monitor.alerts import Alerter, AlertPolicy
@@ -44,18 +44,27 @@ from tests.security.leaks import (
 pytestmark = pytest.mark.browser
 TOKEN = secrets.token_urlsafe(16)
 
-# A failure right after the last form of each writing flow (an HTTP 500 on the screen the form
-# leads to), so that its trace holds every form the flow and its prerequisites posted: the
-# identification, the code and password forms, the login with its code and contacts, the new
-# password, the Chave Móvel Digital's mobile, PIN and code. The login runs on the other markup,
-# whose paths tell the personal area apart from the contacts and whose fields are named
-# otherwise; the activation's is the one the review found (after the password form).
-FAILURES = [
-    ("registration", "classic", "/registo/concluido"),
+# A failure right after each form a writing flow posts: an HTTP 500 on the screen the form
+# leads to. The modern markup's paths tell every screen apart by prefix; the activation runs
+# on the classic markup too, whose field names (`palavra_passe=`) the review found in a trace.
+AFTER_EACH_FORM = [
+    ("registration", "modern", "/app/registo/dados"),  # the terms
+    ("registration", "modern", "/app/registo/envio"),  # the identification
+    ("registration", "modern", "/app/registo/sucesso"),  # the channel
+    ("activation", "modern", "/app/ativacao/credenciais"),  # the code
+    ("activation", "modern", "/app/ativacao/sucesso"),  # the password
     ("activation", "classic", "/ativar/concluido"),
-    ("login", "modern", "/app/area-pessoal"),
-    ("password_reset", "classic", "/recuperar/concluido"),
-    ("cmd", "classic", "/conta"),
+    ("login", "modern", "/app/entrar/verificacao"),  # NISS and password
+    ("login", "modern", "/app/contactos"),  # the one-time code
+    ("login", "modern", "/app/contactos/validacao"),  # the contacts
+    ("login", "modern", "/app/area-pessoal"),  # the contacts' code
+    ("password_reset", "modern", "/app/recuperacao/envio"),  # NISS and birth date
+    ("password_reset", "modern", "/app/recuperacao/pedido"),  # the channel
+    ("password_reset", "modern", "/app/recuperacao/credenciais"),  # the code
+    ("password_reset", "modern", "/app/recuperacao/sucesso"),  # the new password
+    ("cmd", "modern", "/app/autenticacao-gov/autorizacao"),  # mobile and PIN
+    ("cmd", "modern", "/app/autenticacao-gov/seguranca"),  # the authorisation
+    ("cmd", "classic", "/conta"),  # the security code
 ]
 
 
@@ -116,10 +125,30 @@ def test_the_scan_finds_every_encoding_of_every_planted_value() -> None:
         assert scanner.text(f"data:text/plain;base64,{hidden}", "base64"), encoding
 
 
+@pytest.fixture(scope="module")
+def warm(playwright: Playwright) -> Iterator[WarmBrowser]:
+    browser = WarmBrowser(playwright)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="module")
+def quick_failures() -> Iterator[None]:
+    """A screen that answered 500 is not waited for as long: the failures come sooner."""
+    expect.set_options(timeout=1500)
+    yield
+    expect.set_options(timeout=5000)
+
+
+@pytest.mark.parametrize(("flow", "markup", "failing"), AFTER_EACH_FORM)
 def test_no_planted_value_in_the_monitors_traces_evidence_history_logs_or_alerts(
-    playwright: Playwright,
+    flow: str,
+    markup: str,
+    failing: str,
+    warm: WarmBrowser,
     api: RecordingControl,
     mock: BackgroundMock,
+    quick_failures: None,
     tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
@@ -127,7 +156,6 @@ def test_no_planted_value_in_the_monitors_traces_evidence_history_logs_or_alerts
     # As `sentinel monitor` sets it: httpx logs every URL, query strings (an NISS) included.
     caplog.set_level(logging.WARNING, logger="httpx")
     hook = Webhook()
-    warm = WarmBrowser(playwright)
     executor = CheckExecutor(warm, mock.url, api, tmp_path / "evidence")
     executor.fake = planted_faker()  # the executor's own provisioning, with planted values
     history = History(tmp_path / "monitor.db")
@@ -140,19 +168,17 @@ def test_no_planted_value_in_the_monitors_traces_evidence_history_logs_or_alerts
         webhooks=[hook.url],
     )
     try:
-        for flow, markup, path in FAILURES:
-            api.set_markup(markup)
-            api.set_faults(error_rate=1, error_status=500, path_prefix=path)
-            result = monitor.run_check(CheckSpec(flow, timeout_s=90, retries=0))
-            api.clear_faults()
-            assert "HTTP 500" in result.message, (flow, result.message)
-            assert (Path(result.evidence) / "trace.zip").is_file(), flow
+        api.set_markup(markup)
+        api.set_faults(error_rate=1, error_status=500, path_prefix=failing)
+        result = monitor.run_check(CheckSpec(flow, timeout_s=90, retries=0))
     finally:
+        api.clear_faults()
         api.set_markup("classic")
-        warm.close()
         history.close()
         hook.close()
-    assert len(hook.bodies) == len(FAILURES)  # one alert per failing check
+    assert "HTTP 500" in result.message, result.message
+    assert (Path(result.evidence) / "trace.zip").is_file()
+    assert len(hook.bodies) == 1  # the alert of the failing check
 
     scanner = Scanner(planted_values(api.citizens(), api.codes()))
     leaks = [
