@@ -130,22 +130,43 @@ class Scrubber:
         return self._bytes.sub(MASK.encode(), data)
 
     def found(self, data: bytes) -> bool:
-        return self.data(data) != data
+        """Whether any value is in ``data``, in any encoding, inside base64 payloads too.
+        (Searched, not compared with the masked copy: a value may read like the mask.)"""
+        if not self.values:
+            return False
+        if self._bytes.search(data):
+            return True
+        return any(self._bytes.search(d) for d in _base64_payloads(data))
 
     def _inside_base64(self, match: re.Match[bytes]) -> bytes:
         run = match.group()
-        urlsafe = b"-" in run or b"_" in run
-        try:
-            decoded = base64.b64decode(
-                run + b"=" * (-len(run) % 4), altchars=b"-_" if urlsafe else None, validate=True
-            )
-        except (binascii.Error, ValueError):
+        decoded = _decode_base64(run)
+        if decoded is None:
             return run
         scrubbed = self._bytes.sub(MASK.encode(), decoded)
         if scrubbed == decoded:
             return run
-        encode = base64.urlsafe_b64encode if urlsafe else base64.b64encode
+        encode = base64.urlsafe_b64encode if _urlsafe(run) else base64.b64encode
         return encode(scrubbed)
+
+
+def _urlsafe(run: bytes) -> bool:
+    return b"-" in run or b"_" in run
+
+
+def _decode_base64(run: bytes) -> bytes | None:
+    """The bytes a run of base64 characters encodes, or None when it is not base64."""
+    try:
+        return base64.b64decode(
+            run + b"=" * (-len(run) % 4), altchars=b"-_" if _urlsafe(run) else None, validate=True
+        )
+    except (binascii.Error, ValueError):
+        return None
+
+
+def _base64_payloads(data: bytes) -> list[bytes]:
+    runs = (_decode_base64(match.group()) for match in _BASE64_RUN.finditer(data))
+    return [decoded for decoded in runs if decoded is not None]
 
 
 def scrub_zip(path: Path, secrets: Iterable[str]) -> None:
