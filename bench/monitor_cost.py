@@ -9,10 +9,10 @@ from pathlib import Path
 from playwright.sync_api import Playwright
 
 from flows import catalog
-from flows.context import NoCodes, Run
+from flows.context import NOBODY, NoCodes, Run
 from flows.runner import Runner
 from monitor.alerts import Alerter
-from monitor.executor import ANONYMOUS, CheckExecutor, CheckSpec, WarmBrowser
+from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor
@@ -52,7 +52,7 @@ def measure(playwright: Playwright, url: str, api: TestControl, checks: int, dat
         started = time.perf_counter()
         context = warm.get().new_context()
         page = context.new_page()
-        Runner().run(catalog.PORTAL, Run(page, url, ANONYMOUS, NoCodes()))
+        Runner().run(catalog.PORTAL, Run(page, url, NOBODY, NoCodes()))
         context.close()
         bare.append(time.perf_counter() - started)
     durations, marks, processes = [], {}, []

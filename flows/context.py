@@ -85,6 +85,10 @@ class Citizen:
         return list(dict.fromkeys(v for v in values if v and len(v) > 2))
 
 
+# Who a read-only flow runs as: nobody. It logs in as no one and types nothing personal.
+NOBODY = Citizen(niss="", name="", birth_date=date(2000, 1, 1), password="")
+
+
 # How the portal's forms and screens, and people, write a birth date.
 DATE_FORMS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y%m%d", "%d%m%Y")
 

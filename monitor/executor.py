@@ -27,7 +27,15 @@ from fixtures.citizens import provision, synthetic_faker
 from fixtures.codes import OutboxCodes
 from fixtures.masking import masked_screenshot
 from flows import catalog
-from flows.context import Citizen, CodeNotFound, CodeSource, NoCodes, Run, TargetUnreachable
+from flows.context import (
+    NOBODY,
+    Citizen,
+    CodeNotFound,
+    CodeSource,
+    NoCodes,
+    Run,
+    TargetUnreachable,
+)
 from flows.errors import (
     FlowError,
     HarnessDefect,
@@ -45,7 +53,6 @@ from sentinel.testapi import TestControl
 
 log = logging.getLogger("monitor.executor")
 HANG_GRACE_S = 5.0  # beyond a check's time limit, before its browser is declared hung
-ANONYMOUS = Citizen(niss="", name="", birth_date=datetime(2000, 1, 1).date(), password="")
 NO_API_CODES = NoCodes("this target has no test-control API")
 
 
@@ -237,7 +244,7 @@ class CheckExecutor:
         timings = _Timings()
         context = page = None
         traced = False
-        citizen = ANONYMOUS
+        citizen = NOBODY
         try:
             context = self.browser.get().new_context(
                 locale="pt-PT",
@@ -293,7 +300,7 @@ class CheckExecutor:
 
     def _citizen(self, flows: Sequence[Flow]) -> Citizen:
         if not any(f.writes for f in flows):
-            return ANONYMOUS
+            return NOBODY
         if self.api is None:
             raise HarnessDefect(
                 "flows that write need the test-control API (a test token)",

@@ -8,7 +8,6 @@ that was asked for a flow must not look green when the flow did not run.
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING
 
 import allure
@@ -16,15 +15,13 @@ import pytest
 
 from fixtures.codes import CommandCodes, OutboxCodes
 from flows import catalog
-from flows.context import Citizen, CodeSource, NoCodes, TargetUnreachable
+from flows.context import NOBODY, Citizen, CodeSource, NoCodes, TargetUnreachable
 from sentinel.testapi import TestApiError
 
 if TYPE_CHECKING:  # `sentinel run` imports this module for its path only: keep it light
     from fixtures.portal import Target
 
 OPTION = "sentinel_flows"
-# Who a read-only flow runs as: nobody, it logs in as no one and types nothing personal.
-NOBODY = Citizen(niss="", name="", birth_date=date(2000, 1, 1), password="")
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
