@@ -86,10 +86,30 @@ def host_of(url: str) -> str:
     return parse(url).host
 
 
+# Characters no valid host holds, even percent-encoded (the WHATWG "forbidden domain code
+# points"): a browser refuses a URL whose host decodes to one of them.
+FORBIDDEN_IN_HOST = re.compile(r"[\x00-\x20#%/:<>?@\[\\\]^|\x7f]")
+
+
 def is_production_host(host: str) -> bool:
-    """``seg-social.pt`` or a subdomain, with any trailing dots (which DNS ignores)."""
-    name = host.rstrip(".")
+    """``seg-social.pt`` or a subdomain, with any trailing dots (which DNS ignores). A host
+    holding characters no host may hold (``seg-social.pt/``, ``evil@seg-social.pt`` once
+    decoded) is production when any part of it is: whoever rebuilds a URL from it reaches
+    the part after the character."""
+    return any(_production_name(part) for part in FORBIDDEN_IN_HOST.split(host))
+
+
+def _production_name(name: str) -> bool:
+    name = name.rstrip(".")
     return name == PRODUCTION_DOMAIN or name.endswith("." + PRODUCTION_DOMAIN)
+
+
+def has_invalid_host(address: Address) -> bool:
+    """Whether a browser would refuse the URL's host (a forbidden character once decoded)."""
+    host = address.host
+    if host.startswith("[") and host.endswith("]"):
+        return False  # an IPv6 address, whose colons are its own
+    return bool(FORBIDDEN_IN_HOST.search(host))
 
 
 def is_production_url(url: str) -> bool:

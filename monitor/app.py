@@ -21,7 +21,7 @@ from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
 from sentinel.mock_server import start_in_background
-from sentinel.targets import TargetError, resolve_target
+from sentinel.targets import TargetError, is_production, resolve_target
 from sentinel.testapi import TestControl
 
 log = logging.getLogger("monitor")
@@ -106,7 +106,9 @@ def run(options: Options) -> int:
         print(f"Bundled mock portal: {base_url}")
     else:
         base_url = options.target.rstrip("/")
-    api = TestControl(base_url, options.test_token) if options.test_token else None
+    # The production portal has no test-control API (only read-only checks watch it).
+    wanted = options.test_token and not is_production(base_url)
+    api = TestControl(base_url, options.test_token) if wanted else None
     history = History(options.data / "monitor.db")
     metrics = Metrics()
     try:

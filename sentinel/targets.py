@@ -11,7 +11,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from flows.flow import Flow
-from flows.production import PRODUCTION_DOMAIN, is_production_host, is_production_url, parse
+from flows.production import (
+    PRODUCTION_DOMAIN,
+    has_invalid_host,
+    is_production_host,
+    is_production_url,
+    parse,
+)
 
 __all__ = ["PRODUCTION_DOMAIN", "TargetError", "is_production", "resolve_target"]
 
@@ -41,6 +47,12 @@ def resolve_target(target: str, flows: Iterable[Flow]) -> str:
         )
     if not address.host or address.host.strip(".") == "":
         raise TargetError(f"the target {target!r} has no host")
+    if has_invalid_host(address):
+        raise TargetError(
+            f"the target {target!r} has an invalid host (a browser would refuse it): write the "
+            "host without percent-encoded '/', ':', '@', '#', '?', '%', spaces or control "
+            "characters"
+        )
     if address.port and not (address.port.isdigit() and int(address.port) <= 65535):
         raise TargetError(f"the target {target!r} has an invalid port {address.port!r}")
     if is_production_host(address.host):
@@ -54,4 +66,8 @@ def resolve_target(target: str, flows: Iterable[Flow]) -> str:
     scheme = address.scheme or "https"
     userinfo = f"{address.userinfo}@" if address.userinfo else ""
     port = f":{address.port}" if address.port else ""
-    return f"{scheme}://{userinfo}{address.host}{port}{address.rest}".rstrip("/")
+    resolved = f"{scheme}://{userinfo}{address.host}{port}{address.rest}".rstrip("/")
+    # What is handed on must read as what was checked, by the browser and by the test API.
+    if parse(resolved).host != address.host:
+        raise TargetError(f"the target {target!r} does not read the same once written out")
+    return resolved

@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 
 from flows.context import TargetUnreachable
+from flows.production import host_of, is_production_url
 
 
 class TestApiError(RuntimeError):
@@ -26,9 +27,17 @@ class TestApiUnreachable(TestApiError, TargetUnreachable):
 
 
 class TestControl:
+    """The test-control API of one portal. Never the production portal's: it has none, and
+    the harness never sends it a synthetic citizen or a token."""
+
     __test__ = False
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 15.0):
+        if is_production_url(base_url):
+            raise TestApiError(
+                f"refusing to call a test-control API on {host_of(base_url)}, the production "
+                "portal: it has none, and synthetic citizens and tokens never go there"
+            )
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"), headers={"X-Test-Token": token}, timeout=timeout
         )

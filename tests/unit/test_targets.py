@@ -8,6 +8,7 @@ import pytest
 from flows import catalog
 from sentinel import targets
 from sentinel.targets import is_production
+from sentinel.testapi import TestApiError, TestControl
 
 # Every way of writing a production host found by the review, and more.
 PRODUCTION = [
@@ -117,3 +118,35 @@ def test_a_target_is_used_as_the_browser_reads_it(given: str, used: str) -> None
 def test_other_targets_are_refused_clearly(url: str, says: str) -> None:
     with pytest.raises(targets.TargetError, match=says):
         targets.resolve_target(url, [catalog.PORTAL])
+
+
+# Hosts a browser refuses (a forbidden character once percent-decoded), which read as
+# production once the URL is written out again without the encoding.
+INVALID_HOSTS_AROUND_PRODUCTION = [
+    "http://seg-social.pt%2f",
+    "http://seg-social.pt%2fx",
+    "http://evil%40seg-social.pt",
+    "http://seg-social.pt%3a80",
+    "http://seg-social.pt%20",
+    "http://seg-social.pt%09",
+    "http://seg-social.pt%00",
+    "http://seg-social.pt%23",
+    "http://seg-social.pt%3f",
+    "http://seg-social.pt%5c",
+    "http://seg-social.pt%252e",
+    "http://www.seg-social.pt%7c",
+]
+
+
+@pytest.mark.parametrize("url", INVALID_HOSTS_AROUND_PRODUCTION)
+def test_a_host_that_decodes_around_production_is_refused(url: str) -> None:
+    assert is_production(url)
+    with pytest.raises(targets.TargetError):
+        targets.resolve_target(url, catalog.with_prerequisites(["registration"]))
+    with pytest.raises(targets.TargetError):
+        targets.resolve_target(url, [catalog.PORTAL])  # a browser would refuse it anyway
+
+
+def test_the_test_api_client_never_calls_production() -> None:
+    with pytest.raises(TestApiError, match="production portal"):
+        TestControl("https://www.seg-social.pt", "a-token-of-sixteen-or-more")
