@@ -75,14 +75,25 @@ async def _html(send: Send, status: int, body: str, extra: list[tuple[bytes, byt
 
 
 # Nine digits or more: an NISS (11), a tax number or a mobile number (9), in a path such as
-# /__test__/citizens/<niss>. Codes and PINs are shorter but never travel in paths.
-_LONG_NUMBER = re.compile(r"\d{9,}")
+# /__test__/citizens/<niss>. Codes and PINs are shorter but never travel in paths. People
+# write these numbers in groups ("125 594 909 11", "912-345-678"), so a run of digits with
+# single separators between them counts as one number: a space, a dot, a hyphen, a plus (a
+# space in a query string) or a space still percent-encoded. Any digit, not only 0-9: a
+# full-width NISS is one too.
+_DIGIT_RUN = re.compile(r"\d(?:(?:[ .+-]|%20)?\d)*")
+_MIN_DIGITS = 9
 MASK = "***"
 
 
 def masked_path(path: str) -> str:
     """The path as the access log shows it: every long number masked."""
-    return _LONG_NUMBER.sub(MASK, path)
+    return _DIGIT_RUN.sub(_mask_if_long, path)
+
+
+def _mask_if_long(run: re.Match[str]) -> str:
+    # "%20" holds two digits of its own, which are no part of the number.
+    text = run.group().replace("%20", " ")
+    return MASK if sum(c.isdigit() for c in text) >= _MIN_DIGITS else run.group()
 
 
 class AccessLog:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import httpx
+import pytest
 
 
 def new_lines(log: Path, offset: int, wanted: str, timeout: float = 10) -> str:
@@ -46,3 +47,37 @@ def test_long_numbers_in_page_paths_are_masked_but_short_ones_kept(api, portal) 
 
     assert "912345678" not in logged
     assert "GET /registo/***/passo/3 404" in logged
+
+
+# An NISS as people write it, with separators inside: in the URL as typed (httpx encodes
+# the space as %20; the server decodes it) and percent-encoded twice, so that the path the
+# log sees holds a literal "%20".
+WRITTEN_WITH_SEPARATORS = {
+    "spaces": "125 59490911",
+    "spaces in groups": "125 594 909 11",
+    "dots": "125.594.909.11",
+    "hyphens": "125-594-909-11",
+    "a literal %20": "125%2520594%2520909%252011",
+}
+
+
+@pytest.mark.parametrize("written", WRITTEN_WITH_SEPARATORS.values(), ids=WRITTEN_WITH_SEPARATORS)
+def test_a_niss_written_with_separators_is_masked(api, portal, written: str) -> None:
+    offset = portal.log.stat().st_size
+    api.get(f"/__test__/citizens/{written}")
+
+    logged = new_lines(portal.log, offset, "GET /__test__/citizens/")
+
+    [line] = [line for line in logged.splitlines() if "GET /__test__/citizens/" in line]
+    path = line.split("GET ", 1)[1]  # after the timestamp, whose digits are no NISS
+    assert path.startswith("/__test__/citizens/*** 404"), line
+    assert not any(group in path for group in ("125", "594", "909")), line
+
+
+def test_short_numbers_with_separators_are_kept(portal) -> None:
+    offset = portal.log.stat().st_size
+    httpx.get(f"{portal.url}/ajuda/2024-01-15/v1.2.3/passo 3/12 34")
+
+    logged = new_lines(portal.log, offset, "/ajuda/")
+
+    assert "GET /ajuda/2024-01-15/v1.2.3/passo 3/12 34 404" in logged
