@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Response
+from playwright.sync_api import Locator, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from flows.context import CodeNotFound, Run, TargetUnreachable
@@ -74,15 +74,26 @@ class Observer:
 
 
 class _Navigation:
-    """The status of the last page the browser loaded, to tell a 5xx from a missing label."""
+    """How the last page load went, to tell an outage from a missing label: the status of
+    the last page the browser loaded, and the network error of a page load that got no
+    answer in the current step (a portal killed mid-flow leaves Chromium's error page)."""
 
     def __init__(self, run: Run):
         self.status: int | None = None
+        self.failure: str | None = None
         self.page = run.page
 
     def __call__(self, response: Response) -> None:
         if response.request.is_navigation_request() and response.frame == self.page.main_frame:
             self.status = response.status
+            self.failure = None
+
+    def failed(self, request: Request) -> None:
+        # An aborted load was replaced by another one: that is no sign of an outage.
+        if request.failure == "net::ERR_ABORTED":
+            return
+        if request.is_navigation_request() and request.frame == self.page.main_frame:
+            self.failure = request.failure
 
 
 class Runner:
@@ -98,6 +109,7 @@ class Runner:
         refused_before = len(guard.blocked) if guard else 0
         navigation = _Navigation(run)
         run.page.on("response", navigation)
+        run.page.on("requestfailed", navigation.failed)
         run.page.set_default_timeout(run.timeout_ms)
         self._notify("flow_started", flow, run)
         results: list[StepResult] = []
@@ -114,6 +126,7 @@ class Runner:
                     break
         finally:
             run.page.remove_listener("response", navigation)
+            run.page.remove_listener("requestfailed", navigation.failed)
         outcome = FlowResult(flow, results, time.perf_counter() - started)
         self._notify("flow_finished", flow, run, outcome)
         if raise_on_failure and outcome.error is not None:
@@ -123,12 +136,13 @@ class Runner:
     def _run_step(self, flow: Flow, step: Step, run: Run, navigation: _Navigation) -> StepResult:
         started = time.perf_counter()
         elements: Sequence[Locator] = ()
+        navigation.failure = None
         try:
             elements = step.locate(run)
             self._notify("step_started", step, run, elements)
             step.act(run, elements)
         except Exception as error:
-            failure = classify(error, flow, step, navigation.status)
+            failure = classify(error, flow, step, navigation.status, unanswered=navigation.failure)
             result = StepResult(
                 step, False, time.perf_counter() - started, failure, _describe(elements)
             )
@@ -179,8 +193,16 @@ def _refusal(
     )
 
 
-def classify(error: BaseException, flow: Flow, step: Step, status: int | None) -> FlowError:
-    """Turn whatever a step raised into one of the three kinds of failure."""
+def classify(
+    error: BaseException,
+    flow: Flow,
+    step: Step,
+    status: int | None,
+    *,
+    unanswered: str | None = None,
+) -> FlowError:
+    """Turn whatever a step raised into one of the three kinds of failure. ``unanswered``:
+    the network error of a page load of this step that got no answer."""
     where = f"step {step.title} of {flow.name}"
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     if isinstance(error, FlowError):
@@ -188,6 +210,13 @@ def classify(error: BaseException, flow: Flow, step: Step, status: int | None) -
     if status is not None and status >= 500:
         return PortalUnavailable(
             f"{where}: the portal answered HTTP {status}",
+            flow=flow.name,
+            step=step.number,
+            cause=error,
+        )
+    if unanswered and unanswered.startswith("net::ERR_"):
+        return PortalUnavailable(
+            f"{where}: the portal did not answer the page load ({unanswered})",
             flow=flow.name,
             step=step.number,
             cause=error,

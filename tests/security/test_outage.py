@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from flows import catalog
+from flows.context import NOBODY, NoCodes, Run
 from flows.errors import PortalUnavailable
-from flows.runner import classify
+from flows.runner import Runner, classify
 from monitor.alerts import Alerter, AlertPolicy
 from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
@@ -76,3 +77,29 @@ def test_an_unreachable_api_mid_flow_is_the_portal_unavailable() -> None:
     flow = catalog.FLOWS["activation"]
     error = classify(TestApiUnreachable("connection refused"), flow, flow.steps[2], None)
     assert isinstance(error, PortalUnavailable)
+
+
+def test_a_portal_killed_during_a_page_load_is_unavailable(
+    tmp_path: Path, warm: WarmBrowser
+) -> None:
+    """The click that leads to the login choice is answered by no one: the portal's process
+    dies while the page is being served (slowly, by an injected latency)."""
+    token = secrets.token_urlsafe(16)
+    mock = start_in_background(tmp_path / "portal.db", token)
+    try:
+        with TestControl(mock.url, token) as api:
+            api.set_faults(latency_ms=3000, path_prefix="/login")
+        context = warm.get().new_context()
+        page = context.new_page()
+
+        def kill_when_asked(request) -> None:
+            if "/login" in request.url:
+                mock.stop(kill=True)
+
+        page.on("request", kill_when_asked)
+        run = Run(page=page, base_url=mock.url, citizen=NOBODY, codes=NoCodes())
+        with pytest.raises(PortalUnavailable, match="did not answer"):
+            Runner().run(catalog.PORTAL, run)
+        context.close()
+    finally:
+        mock.stop(kill=True)
