@@ -216,7 +216,7 @@ def classify(
         )
     if unanswered and unanswered.startswith("net::ERR_"):
         return PortalUnavailable(
-            f"{where}: the portal did not answer the page load ({unanswered})",
+            f"{where}: the portal cannot be reached, no answer to the page load ({unanswered})",
             flow=flow.name,
             step=step.number,
             cause=error,

@@ -98,7 +98,7 @@ def test_a_portal_killed_during_a_page_load_is_unavailable(
 
         page.on("request", kill_when_asked)
         run = Run(page=page, base_url=mock.url, citizen=NOBODY, codes=NoCodes())
-        with pytest.raises(PortalUnavailable, match="did not answer"):
+        with pytest.raises(PortalUnavailable, match="no answer to the page load"):
             Runner().run(catalog.PORTAL, run)
         context.close()
     finally:
