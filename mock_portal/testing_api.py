@@ -21,7 +21,7 @@ from starlette.routing import Route
 from mock_portal import codes, markup, passwords, records, store, wording
 from mock_portal import niss as niss_rules
 from mock_portal.timekeeping import iso, now
-from mock_portal.validation import Invalid, email, mobile, pin
+from mock_portal.validation import Invalid, control_character, email, mobile, pin
 from mock_portal.web import read_body
 
 MAX_JSON_BYTES = 8192
@@ -100,7 +100,16 @@ def _text(body: dict[str, Any], key: str, *, required: bool = False, limit: int 
         raise ApiError(422, f"{key} must be a non-empty string")
     if len(value) > limit:
         raise ApiError(422, f"{key} is longer than {limit} characters")
+    _no_control(key, value)
     return value.strip()
+
+
+def _no_control(key: str, value: str) -> None:
+    """400, as for a body that is not JSON: such a value is no text at all, and the portal's
+    forms would refuse it (see validation.control_character)."""
+    found = control_character(value)
+    if found:
+        raise ApiError(400, f"{key} must not contain control characters ({found} found)")
 
 
 async def create_citizen(request: Request) -> dict[str, Any]:
@@ -176,6 +185,7 @@ async def _account(raw: Any, request: Request) -> dict[str, Any] | None:
         raise ApiError(422, "an active account needs only its password")
     if not 0 < len(password) <= 128:
         raise ApiError(422, "password must have 1 to 128 characters")
+    _no_control("account.password", password)
     n = request.app.state.portal.config.scrypt_n
     hashed = await run_in_threadpool(passwords.hash_password, password, n=n)
     return {"status": "active", "password_hash": hashed}
@@ -219,6 +229,8 @@ async def _cmd(raw: Any, request: Request) -> dict[str, Any]:
         return {}
     if not isinstance(raw, dict) or set(raw) != {"mobile", "pin"}:
         raise ApiError(422, "cmd must be an object with mobile and pin")
+    for key in ("mobile", "pin"):
+        _no_control(f"cmd.{key}", str(raw[key]))
     try:
         cmd_mobile = mobile(str(raw["mobile"]))
         cmd_pin = pin(str(raw["pin"]))
@@ -313,6 +325,7 @@ def _fault_spec(body: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(422, "error_status must be an HTTP error status (400-599)")
     if not isinstance(prefix, str) or not prefix.startswith("/") or len(prefix) > 200:
         raise ApiError(422, "path_prefix must be a path starting with /")
+    _no_control("path_prefix", prefix)
     if not isinstance(maintenance, bool):
         raise ApiError(422, "maintenance must be true or false")
     return {

@@ -28,6 +28,18 @@ class Invalid(ValueError):
     """A field's value is not acceptable; ``str(error)`` is the message for the page."""
 
 
+def control_character(value: str) -> str | None:
+    """The first character of ``value`` that is no text, as ``U+XXXX``, or None.
+
+    The portal's one rule for them, as its passwords follow it: what ``str.isprintable``
+    refuses (NUL and the other C0 controls, newlines and tabs, DEL, C1, format characters,
+    separators other than the space). Stored, such a character could never be typed into a
+    form, and would reach evidence and log lines as it is.
+    """
+    found = next((c for c in value if not c.isprintable()), None)
+    return None if found is None else f"U+{ord(found):04X}"
+
+
 def niss(raw: str) -> str:
     value = niss_rules.normalise(raw)
     found = niss_rules.problem(value)
@@ -64,7 +76,8 @@ def pin(raw: str) -> str:
 
 def email(raw: str) -> str:
     value = raw.strip()
-    if not _EMAIL.match(value) or len(value) > 254:
+    # The pattern refuses whitespace but not NUL, ESC or DEL.
+    if not _EMAIL.match(value) or len(value) > 254 or control_character(value):
         raise Invalid("Indique um endereço de email válido, por exemplo nome@exemplo.pt.")
     return value
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
+from mock_portal.validation import Invalid, email
+
 ENDPOINTS = ["/__test__/citizens", "/__test__/clock", "/__test__/faults", "/__test__/markup"]
 DEPTH = 4000  # 8 KB of brackets: within the body limit, far past Python's recursion limit
 
@@ -44,3 +46,69 @@ def test_the_api_still_works_afterwards(api: httpx.Client) -> None:
     for body in HOSTILE.values():
         api.post("/__test__/faults", content=body)
     assert api.post("/__test__/clock", json={"advance_seconds": 1}).status_code == 200
+
+
+# Characters that are no text: each would be stored and later typed into the portal's forms,
+# written into evidence or a log line. The portal's own rules refuse them (passwords,
+# validation.email); the test-control API must not create what the portal could not.
+CONTROL = {"NUL": "\x00", "a newline": "\n", "ESC": "\x1b", "DEL": "\x7f", "C1 NEL": "\x85"}
+CITIZEN = {"name": "Rui Costa", "birth_date": "1970-01-01"}
+TEXT_FIELDS = {
+    "name": lambda bad: {**CITIZEN, "name": f"Rui{bad}Costa"},
+    "address": lambda bad: {**CITIZEN, "address": f"Rua Augusta 1{bad}Lisboa"},
+    "email": lambda bad: {**CITIZEN, "email": f"rui{bad}@example.pt"},
+    "mobile": lambda bad: {**CITIZEN, "mobile": f"912345678{bad}"},
+    "birth_date": lambda bad: {**CITIZEN, "birth_date": f"1970-01-01{bad}"},
+    "niss": lambda bad: {**CITIZEN, "niss": f"1{bad}1115611236"},
+    "cmd.mobile": lambda bad: {**CITIZEN, "cmd": {"mobile": f"9123{bad}45678", "pin": "1234"}},
+    "cmd.pin": lambda bad: {**CITIZEN, "cmd": {"mobile": "912345678", "pin": f"1234{bad}"}},
+    "account.password": lambda bad: {
+        **CITIZEN,
+        "account": {"status": "active", "password": f"Segura{bad}2024!"},
+    },
+}
+
+
+@pytest.mark.parametrize("bad", CONTROL.values(), ids=CONTROL)
+@pytest.mark.parametrize("field", TEXT_FIELDS)
+def test_control_characters_in_a_citizen_are_refused_naming_the_field(
+    api: httpx.Client, field: str, bad: str
+) -> None:
+    response = api.post("/__test__/citizens", json=TEXT_FIELDS[field](bad))
+
+    assert response.status_code == 400, (response.status_code, response.text[:200])
+    message = response.json()["error"]
+    assert message.startswith(f"{field} "), message
+    assert "control character" in message, message
+
+
+@pytest.mark.parametrize("bad", CONTROL.values(), ids=CONTROL)
+def test_control_characters_in_a_fault_path_prefix_are_refused(api: httpx.Client, bad) -> None:
+    response = api.post("/__test__/faults", json={"path_prefix": f"/entrar{bad}"})
+
+    assert response.status_code == 400, (response.status_code, response.text[:200])
+    assert response.json()["error"].startswith("path_prefix ")
+
+
+def test_nothing_was_created_by_a_refused_citizen(api: httpx.Client) -> None:
+    api.post("/__test__/citizens", json={**CITIZEN, "niss": "11115611236", "name": "R\x00"})
+    assert api.get("/__test__/citizens/11115611236").status_code == 404
+
+
+def test_ordinary_text_is_still_accepted(api: httpx.Client) -> None:
+    citizen = {
+        **CITIZEN,
+        "name": "Inês d'Ávila-Sá Conceição",
+        "address": "Rua de S. João, 12 - 3.º Esq., 1000-001 Lisboa",
+        "email": "ines.sa@example.pt",
+        "mobile": "+351 912 345 678",
+    }
+    response = api.post("/__test__/citizens", json=citizen)
+    assert response.status_code == 201, response.text
+    assert response.json()["name"] == citizen["name"]
+
+
+@pytest.mark.parametrize("bad", CONTROL.values(), ids=CONTROL)
+def test_the_portal_email_rule_refuses_control_characters(bad: str) -> None:
+    with pytest.raises(Invalid):
+        email(f"rui{bad}@example.pt")
