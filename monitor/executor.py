@@ -245,6 +245,7 @@ class CheckExecutor:
         context = page = None
         traced = False
         citizen = NOBODY
+        handed: list[str] = []  # the codes given to the flows, to scrub whatever happens
         try:
             context = self.browser.get().new_context(
                 locale="pt-PT",
@@ -259,7 +260,7 @@ class CheckExecutor:
                 context.tracing.start(snapshots=True, screenshots=False, sources=False)
             page = context.new_page()
             citizen = self._citizen(flows)
-            codes = self.codes_for(self.api) if self.api else NO_API_CODES
+            codes = _Remembered(self.codes_for(self.api) if self.api else NO_API_CODES, handed)
             for flow in flows:
                 run = Run(
                     page=page,
@@ -287,7 +288,7 @@ class CheckExecutor:
             )
             if context is not None and page is not None:
                 failure.evidence = str(
-                    self._evidence(spec, failure, context, page, citizen, traced)
+                    self._evidence(spec, failure, context, page, citizen, traced, handed)
                 )
             return failure
         finally:
@@ -319,12 +320,21 @@ class CheckExecutor:
             ) from error
 
     def _evidence(
-        self, spec: CheckSpec, result: CheckResult, context, page, citizen, traced: bool
+        self,
+        spec: CheckSpec,
+        result: CheckResult,
+        context,
+        page,
+        citizen,
+        traced: bool,
+        handed: Sequence[str],
     ) -> Path:
         """A scrubbed trace, a masked screenshot and a note of the failed step."""
         folder = self.evidence_dir / f"{result.started_at:%Y%m%dT%H%M%S%fZ}-{spec.name}"
         folder.mkdir(parents=True, exist_ok=True)
-        secrets = evidence.secret_values(citizen, self._codes_sent(citizen))
+        # The codes the flows typed, and any other sent (the portal may be gone by now).
+        codes = [*handed, *self._codes_sent(citizen)]
+        secrets = evidence.secret_values(citizen, codes)
         # An error message can quote what was typed; it goes to the history, logs and page.
         result.message = evidence.Scrubber(secrets).text(result.message)
         if traced:
@@ -361,6 +371,19 @@ class CheckExecutor:
         except Exception:
             log.warning("could not read the codes to scrub from the evidence")
             return []
+
+
+class _Remembered:
+    """A code source that remembers every code it handed to the flows."""
+
+    def __init__(self, source: CodeSource, handed: list[str]):
+        self.source = source
+        self.handed = handed
+
+    def latest(self, niss: str, purpose: str) -> str:
+        code = self.source.latest(niss, purpose)
+        self.handed.append(code)
+        return code
 
 
 def reason_of(error: BaseException) -> str:

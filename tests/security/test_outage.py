@@ -9,10 +9,12 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.codes import OutboxCodes
 from flows import catalog
 from flows.context import NOBODY, NoCodes, Run
 from flows.errors import PortalUnavailable
 from flows.runner import Runner, classify
+from monitor import evidence
 from monitor.alerts import Alerter, AlertPolicy
 from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
@@ -103,3 +105,46 @@ def test_a_portal_killed_during_a_page_load_is_unavailable(
         context.close()
     finally:
         mock.stop(kill=True)
+
+
+class _OutboxGone(TestControl):
+    """A test-control API whose outbox no longer answers (the portal went down)."""
+
+    def outbox(self, niss: str) -> list[dict]:
+        raise TestApiUnreachable("the portal went down")
+
+
+def test_the_codes_typed_are_scrubbed_though_the_portal_is_gone(
+    tmp_path: Path, warm: WarmBrowser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trace is scrubbed of the codes the flow typed even when the outbox no longer
+    answers (a portal that echoes a typed code in its page would otherwise leak it)."""
+    scrubbed_of: list[str] = []
+    scrub = evidence.scrub_zip
+
+    def recording_scrub(path: Path, values) -> None:
+        scrubbed_of.extend(values)
+        scrub(path, values)
+
+    monkeypatch.setattr(evidence, "scrub_zip", recording_scrub)
+    token = secrets.token_urlsafe(16)
+    mock = start_in_background(tmp_path / "portal.db", token)
+    typed: list[str] = []
+
+    class Typed(OutboxCodes):
+        def latest(self, niss: str, purpose: str) -> str:
+            typed.append(super().latest(niss, purpose))
+            return typed[-1]
+
+    try:
+        with TestControl(mock.url, token) as api, _OutboxGone(mock.url, token) as gone:
+            api.set_faults(error_rate=1, error_status=500, path_prefix="/ativar/palavra-passe")
+            executor = CheckExecutor(warm, mock.url, gone, tmp_path / "evidence")
+            executor.codes_for = lambda _: Typed(api)
+            result = executor.run(CheckSpec("activation", timeout_s=60, retries=0))
+        assert result.reason == "portal_unavailable"
+        assert typed
+        assert set(typed) <= set(scrubbed_of)
+        assert evidence.contains_any(Path(result.evidence) / "trace.zip", typed) == []
+    finally:
+        mock.stop()
