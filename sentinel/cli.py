@@ -11,6 +11,7 @@ import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from fixtures.allure_observer import SCREENSHOT_POLICIES
 from flows.catalog import FLOWS
@@ -20,8 +21,40 @@ DEFAULT_DB = Path("reports/mock-portal/portal.db")
 FLOW_NAMES = list(FLOWS)
 
 
+class OneLineParser(argparse.ArgumentParser):
+    """Argument errors in one line naming the option, as every other setting error is: the
+    usage block argparse prints first would bury the line that says what is wrong."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def whole_number(text: str) -> int:
+    """Ports and counts: ASCII digits, not whatever ``int()`` reads ("５", "1_0", "+5" and
+    " 5" are 5, 10, 5 and 5 to it). A minus sign is let through for the range checks, which
+    name the negative value refused."""
+    digits = text.removeprefix("-")
+    if not (digits.isascii() and digits.isdigit()):
+        raise argparse.ArgumentTypeError(f"takes a whole number in digits 0-9, not {text!r}")
+    if len(digits) > 18:  # int() refuses thousands of digits with a message of its own
+        raise argparse.ArgumentTypeError(f"is far too large ({len(digits)} digits)")
+    return int(text)
+
+
+def database_file(text: str) -> Path:
+    """``--db``: a file. ``Path()`` drops a trailing slash (and a last "."), so the folder a
+    user named would become a FILE of that name."""
+    last = text.replace(os.sep, "/").rsplit("/", 1)[-1]
+    if last in ("", ".", ".."):
+        raise argparse.ArgumentTypeError(
+            f"the database {text} names a folder; name a file in it, "
+            f"such as {Path(text) / 'portal.db'}"
+        )
+    return Path(text)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="sentinel",
         description="Test harness and synthetic monitor for the Segurança Social Direta portal.",
     )
@@ -35,10 +68,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default: %(default)s)"
     )
     mock.add_argument(
-        "--port", type=int, default=8000, help="port; 0 picks a free one (default: %(default)s)"
+        "--port",
+        type=whole_number,
+        default=8000,
+        help="port; 0 picks a free one (default: %(default)s)",
     )
     mock.add_argument(
-        "--db", type=Path, default=DEFAULT_DB, help="SQLite file (default: %(default)s)"
+        "--db", type=database_file, default=DEFAULT_DB, help="SQLite file (default: %(default)s)"
     )
     add_token_options(mock, "enable the /__test__/ API with this token, 16 characters or more")
     mock.add_argument(
@@ -111,7 +147,9 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
     )
     monitor.add_argument("--every", default="5m", help="interval: 30s, 5m, 1h (default: 5m)")
     monitor.add_argument("--metrics-host", default="127.0.0.1", help="default: %(default)s")
-    monitor.add_argument("--metrics-port", type=int, default=9464, help="default: %(default)s")
+    monitor.add_argument(
+        "--metrics-port", type=whole_number, default=9464, help="default: %(default)s"
+    )
     monitor.add_argument(
         "--alert-webhook",
         dest="webhooks",
@@ -138,12 +176,12 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
     )
     monitor.add_argument(
         "--retries",
-        type=int,
+        type=whole_number,
         default=1,
         help="tries again before a check counts as failed (default: 1)",
     )
-    monitor.add_argument("--failures-to-alert", type=int, default=3, help="default: 3")
-    monitor.add_argument("--successes-to-recover", type=int, default=2, help="default: 2")
+    monitor.add_argument("--failures-to-alert", type=whole_number, default=3, help="default: 3")
+    monitor.add_argument("--successes-to-recover", type=whole_number, default=2, help="default: 2")
     monitor.add_argument(
         "--reminder", default="1h", help="repeat a firing alert this often (default: 1h)"
     )

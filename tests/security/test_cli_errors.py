@@ -159,3 +159,39 @@ def test_webhooks_that_cannot_be_posted_to_are_refused(tmp_path: Path, url: str)
     line = assert_one_line_error(done, 2, "--alert-webhook")
     assert url not in line  # a webhook URL may carry its secret
     nothing_started(done, tmp_path)
+
+
+# int() reads any Unicode digit, a sign, spaces and underscores: "５" is 5, "1_0" is 10.
+# A port or a count typed on the command line is ASCII digits, or it is a typo.
+NOT_ASCII_DIGITS = {
+    "a full-width digit": "５",
+    "Arabic-Indic digits": "٩٤٦٤",
+    "an underscore": "1_0",
+    "a plus sign": "+5",
+    "a space": " 5",
+}
+NUMBER_OPTIONS = ["--metrics-port", "--retries", "--failures-to-alert", "--successes-to-recover"]
+
+
+@pytest.mark.parametrize("value", NOT_ASCII_DIGITS.values(), ids=NOT_ASCII_DIGITS)
+@pytest.mark.parametrize("option", NUMBER_OPTIONS)
+def test_monitor_numbers_must_be_ascii_digits(tmp_path: Path, option: str, value: str) -> None:
+    done = monitor(tmp_path, "--once", option, value)
+    line = assert_one_line_error(done, 2, option)
+    assert "digits" in line
+    nothing_started(done, tmp_path)
+
+
+@pytest.mark.parametrize("value", ["０", "1_0", "+0"])
+def test_the_mock_port_must_be_ascii_digits(value: str) -> None:
+    try:
+        done = run_sentinel("mock", "--port", value, timeout=20)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"sentinel mock --port {value!r} started a portal instead of refusing it")
+    line = assert_one_line_error(done, 2, "--port")
+    assert "digits" in line
+
+
+def test_plain_numbers_are_still_read(tmp_path: Path) -> None:
+    done = monitor(tmp_path, "--once", "--retries", "0", "--failures-to-alert", "007")
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -92,3 +92,26 @@ def test_a_missing_folder_that_can_be_made_is_made(tmp_path: Path) -> None:
         process.terminate()
         process.wait(timeout=20)
         process.stdout.close()
+
+
+@pytest.mark.parametrize("ending", ["/", "/.", "//"])
+def test_a_database_path_that_names_a_folder_is_refused(tmp_path: Path, ending: str) -> None:
+    # A trailing slash means a folder; Path() drops it and would make a FILE named "dir".
+    written = f"{tmp_path / 'some' / 'dir'}{ending}"
+    done = subprocess.run(
+        [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", written],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={k: v for k, v in shell_environment().items() if k != "SENTINEL_TEST_TOKEN"},
+        timeout=20,
+        check=False,
+    )
+    assert done.returncode == 2, done.stderr
+    lines = [line for line in done.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, done.stderr
+    assert lines[0].startswith("sentinel mock: ")
+    assert "database" in lines[0]
+    assert "folder" in lines[0]
+    assert written in lines[0]
+    assert not (tmp_path / "some").exists()
