@@ -20,6 +20,7 @@ from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
+from sentinel.browser import blocks_production
 from sentinel.mock_server import start_in_background
 from sentinel.targets import TargetError, is_production, resolve_target
 from sentinel.testapi import TestControl
@@ -114,7 +115,10 @@ def run(options: Options) -> int:
     try:
         with sync_playwright() as playwright:
             browser = WarmBrowser(
-                playwright, on_restart=metrics.browser_restarts.inc, endpoint=options.connect
+                playwright,
+                on_restart=metrics.browser_restarts.inc,
+                endpoint=options.connect,
+                block_production=blocks_production(base_url),
             )
             monitor = Monitor(
                 executor=CheckExecutor(browser, base_url, api, options.data / "evidence"),

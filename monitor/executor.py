@@ -48,7 +48,7 @@ from flows.runner import Observer, Runner, StepResult
 from monitor import evidence
 from monitor.results import CheckResult, StepTiming
 from sentinel import owned_chromium
-from sentinel.browser import connect_headers, find_chromium, launch_args
+from sentinel.browser import connect_headers, find_chromium, launch_args, launch_options
 from sentinel.testapi import TestControl
 
 log = logging.getLogger("monitor.executor")
@@ -97,11 +97,15 @@ class WarmBrowser:
         playwright: Playwright,
         on_restart: Callable[[], None] = lambda: None,
         endpoint: str | None = None,
+        block_production: bool = True,
     ):
         self.playwright = playwright
         self.on_restart = on_restart
         # A remote browser server: connected to, never launched, so never killed from here.
         self.endpoint = endpoint
+        # Production's names resolve to nothing in this browser, unless production is the
+        # target (then only read-only checks run): see sentinel.browser.launch_args.
+        self.block_production = block_production
         self._browser: Browser | None = None
         self._process: subprocess.Popen[str] | None = None
         self._profile: Path | None = None
@@ -145,11 +149,15 @@ class WarmBrowser:
 
     def _launch(self) -> Browser:
         if self.endpoint:
-            return self.playwright.chromium.connect(self.endpoint, headers=connect_headers())
+            # The server launches its own Chromium: it is asked to take our switches, and the
+            # runner's route and DevTools guard hold there whether it does or not.
+            options = launch_options(block_production=self.block_production)
+            return self.playwright.chromium.connect(self.endpoint, headers=connect_headers(options))
         executable = find_chromium() or Path(self.playwright.chromium.executable_path)
+        args = launch_args(block_production=self.block_production)
         # Dies with this process, even when it is killed with SIGKILL.
         self._process, self._profile = owned_chromium.start(
-            executable, ["--headless", "--remote-debugging-port=0", *launch_args(), "about:blank"]
+            executable, ["--headless", "--remote-debugging-port=0", *args, "about:blank"]
         )
         endpoint = _devtools_endpoint(self._process)
         self.killed.clear()

@@ -12,8 +12,10 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
+
+from flows.production import PRODUCTION_DOMAIN, is_production_url
 
 ENV_VAR = "SENTINEL_CHROMIUM"
 SYSTEM_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
@@ -55,6 +57,25 @@ LAUNCH_ARGS = [
     "--disable-quic",
     "--disable-features=" + ",".join(PLAYWRIGHT_DISABLED_FEATURES + SENTINEL_DISABLED_FEATURES),
 ]
+
+
+# The third layer of the production guard (after flows.guard's route and DevTools
+# interception, which see only what the pages of a context do): in a browser the harness
+# launches, production's names resolve to nothing, for every request the browser makes,
+# workers, shared and service workers, prefetches and redirects included, at no cost per
+# request. Chromium matches each pattern against the whole host as it canonicalised it (in
+# lower case, so WWW.SEG-SOCIAL.PT is caught): a trailing dot makes another name, so one
+# trailing dot and two or more (``..*``: no DNS name has an empty label, so nothing a
+# browser may legitimately reach matches it) have rules of their own. Look-alikes such as
+# seg-social.pt.example.test stay reachable.
+# Not covered: a browser server reached with --connect, which launches its Chromium itself
+# (connect_headers asks it to take these switches; the route and DevTools layers hold there
+# regardless), and requests through a proxy, which resolves names on its own side.
+PRODUCTION_RESOLVER_RULES = tuple(
+    f"MAP {pattern} ~NOTFOUND"
+    for name in (PRODUCTION_DOMAIN, PRODUCTION_DOMAIN + ".", PRODUCTION_DOMAIN + "..*")
+    for pattern in (name, "*." + name)
+)
 
 
 class BrowserNotFound(RuntimeError):
@@ -123,15 +144,49 @@ def find_chromium(
     return found
 
 
-def launch_args(is_root: bool | None = None) -> list[str]:
-    """Command-line switches for Chromium on this machine."""
+def host_resolver_rules(block_production: bool = True, extra: Sequence[str] = ()) -> list[str]:
+    """The one ``--host-resolver-rules`` switch for a browser (or none): production's names
+    unresolvable when ``block_production``, then the ``extra`` rules.
+
+    Chromium keeps only the last switch of that name, and within it the first rule that
+    matches a host wins: anyone who maps names too (a test sending hosts to loopback) must
+    pass them here, after ours, never as a second switch that would silently drop ours.
+    """
+    rules = [*(PRODUCTION_RESOLVER_RULES if block_production else ()), *extra]
+    return ["--host-resolver-rules=" + ",".join(rules)] if rules else []
+
+
+def launch_args(
+    is_root: bool | None = None,
+    *,
+    block_production: bool = True,
+    resolver_rules: Sequence[str] = (),
+) -> list[str]:
+    """Command-line switches for Chromium on this machine.
+
+    ``block_production``: production's names resolve to nothing in this browser (see
+    ``PRODUCTION_RESOLVER_RULES``). Turn it off only for a browser whose target is
+    production itself, which then runs read-only flows only (``resolve_target`` and the
+    runner refuse the others there). ``resolver_rules``: more host mappings, after ours.
+    """
     is_root = (os.geteuid() == 0) if is_root is None else is_root
-    return [*LAUNCH_ARGS, *(["--no-sandbox"] if is_root else [])]
+    return [
+        *LAUNCH_ARGS,
+        *host_resolver_rules(block_production, resolver_rules),
+        *(["--no-sandbox"] if is_root else []),
+    ]
 
 
-def launch_options(headless: bool = True) -> dict[str, object]:
-    """Keyword arguments for ``BrowserType.launch``."""
-    options: dict[str, object] = {"headless": headless, "args": launch_args()}
+def blocks_production(base_url: str) -> bool:
+    """Whether a browser pointed at ``base_url`` gets the production block: always, unless
+    ``base_url`` is the production portal (as Chromium reads the URL)."""
+    return not is_production_url(base_url)
+
+
+def launch_options(headless: bool = True, *, block_production: bool = True) -> dict[str, object]:
+    """Keyword arguments for ``BrowserType.launch`` (see ``launch_args``)."""
+    args = launch_args(block_production=block_production)
+    options: dict[str, object] = {"headless": headless, "args": args}
     executable = find_chromium()
     if executable is not None:
         options["executable_path"] = str(executable)

@@ -50,7 +50,10 @@ CITIZEN = Citizen("11115611236", "Ana Teste", date(1990, 1, 1), "Quam-imkl!232Q"
 
 
 def _launch(browser_type: BrowserType, rules: str) -> Browser:
-    options = launch_options()
+    # Without the harness's own resolver rules (tests/security/test_production_resolver.py
+    # proves them): here production must resolve to the counting server, so that what is
+    # tested is the guard's route and DevTools layers alone. Chromium keeps one such switch.
+    options = launch_options(block_production=False)
     return browser_type.launch(**{**options, "args": [*options["args"], rules]})  # type: ignore[list-item]
 
 
@@ -376,7 +379,8 @@ def jailed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     assert chromium is not None
     wrapper = tmp_path / "chromium"
     wrapper.write_text(
-        f'#!/bin/sh\ntouch "{started}"\nexec "{chromium}" "{NOWHERE_RULES}" "$@"\n',
+        # Last: Chromium keeps only the last --host-resolver-rules, and the harness passes its own.
+        f'#!/bin/sh\ntouch "{started}"\nexec "{chromium}" "$@" "{NOWHERE_RULES}"\n',
         encoding="utf-8",
     )
     wrapper.chmod(wrapper.stat().st_mode | stat.S_IXUSR)
