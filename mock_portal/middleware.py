@@ -74,25 +74,26 @@ async def _html(send: Send, status: int, body: str, extra: list[tuple[bytes, byt
     await send({"type": "http.response.body", "body": payload})
 
 
-# Nine digits or more: an NISS (11), a tax number or a mobile number (9), in a path such as
-# /__test__/citizens/<niss>. Codes and PINs are shorter but never travel in paths. People
-# write these numbers in groups ("125 594 909 11", "912-345-678"), so a run of digits with
-# single separators between them counts as one number: a space, a dot, a hyphen, a plus (a
-# space in a query string) or a space still percent-encoded. Any digit, not only 0-9: a
-# full-width NISS is one too.
-_DIGIT_RUN = re.compile(r"\d(?:(?:[ .+-]|%20)?\d)*")
+# Numbers long enough to be an NISS, a tax or a mobile number are masked. Digits count as one
+# number across short runs of anything that is not a letter (spaces of any kind, dots,
+# hyphens, slashes, a control character, a percent-encoded byte): a number written in groups
+# is still the number. Any digit, not only 0-9: a full-width NISS is one too.
+_DIGIT_RUN = re.compile(r"\d(?:(?:[\W_]|%[0-9A-Fa-f]{2}){0,3}\d)*")
+_ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
 _MIN_DIGITS = 9
 MASK = "***"
 
 
 def masked_path(path: str) -> str:
-    """The path as the access log shows it: every long number masked."""
-    return _DIGIT_RUN.sub(_mask_if_long, path)
+    """The path as the access log shows it: every long number masked, and every character
+    that is not printable escaped, so that a path cannot forge a line of the log."""
+    masked = _DIGIT_RUN.sub(_mask_if_long, path)
+    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in masked)
 
 
 def _mask_if_long(run: re.Match[str]) -> str:
-    # "%20" holds two digits of its own, which are no part of the number.
-    text = run.group().replace("%20", " ")
+    # A percent-encoded byte ("%20") holds digits of its own, which are no part of the number.
+    text = _ESCAPE.sub(" ", run.group())
     return MASK if sum(c.isdigit() for c in text) >= _MIN_DIGITS else run.group()
 
 

@@ -58,6 +58,12 @@ WRITTEN_WITH_SEPARATORS = {
     "dots": "125.594.909.11",
     "hyphens": "125-594-909-11",
     "a literal %20": "125%2520594%2520909%252011",
+    "tabs": "125%09594%09909%0911",
+    "no-break spaces": "125%C2%A0594%C2%A0909%C2%A011",
+    "double spaces": "125  594  909  11",
+    "other punctuation": "125_594,909;11",
+    "slashes": "125/594/909/11",
+    "a newline": "125594%0A90911",
 }
 
 
@@ -81,3 +87,14 @@ def test_short_numbers_with_separators_are_kept(portal) -> None:
     logged = new_lines(portal.log, offset, "/ajuda/")
 
     assert "GET /ajuda/2024-01-15/v1.2.3/passo 3/12 34 404" in logged
+
+
+def test_a_path_cannot_write_a_line_of_its_own(portal) -> None:
+    """A newline in a path is shown escaped: no request forges a log line."""
+    offset = portal.log.stat().st_size
+    httpx.get(f"{portal.url}/ajuda/x%0AGET%20/forged%20200%201.0ms")
+
+    logged = new_lines(portal.log, offset, "/ajuda/")
+
+    assert "GET /ajuda/x\\nGET /forged 200 1.0ms 404" in logged
+    assert not any(line.startswith("GET /forged") for line in logged.splitlines())
