@@ -397,9 +397,9 @@ class _Remembered:
 def reason_of(error: BaseException) -> str:
     """The monitor's failure reason for whatever the runner raised."""
     if isinstance(error, ProductionRefused):
-        # Our configuration (or a page) led a check that writes to production, which the
-        # browser stopped: our fault, never the portal's downtime.
-        return "harness_error"
+        # The target's pages sent a check that writes to the production portal (the target
+        # itself was refused at start), and the browser stopped it: the target is broken.
+        return "production_refused"
     if isinstance(error, PortalUnavailable):
         return "portal_unavailable"
     cause = error.cause if isinstance(error, FlowError) else error

@@ -14,6 +14,7 @@ REASONS = (
     "documentation_drift",
     "missing_code",
     "assertion",
+    "production_refused",  # the target led a check that writes to production: stopped
     "harness_error",
 )
 

@@ -239,7 +239,7 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
 
 def run_guide(args: argparse.Namespace) -> int:
     from flows.context import TargetUnreachable
-    from flows.errors import PortalUnavailable
+    from flows.errors import PortalUnavailable, ProductionRefused
     from guides import app
     from sentinel.testapi import TestApiError
 
@@ -264,6 +264,9 @@ def run_guide(args: argparse.Namespace) -> int:
     except app.UsageError as error:
         print(f"sentinel guide: {error}", file=sys.stderr)
         return 2
+    except ProductionRefused as error:
+        print(f"sentinel guide: {error}", file=sys.stderr)
+        return 1
     except (TargetUnreachable, PortalUnavailable) as error:
         # Nothing to show of a portal that does not answer: say so, not where we noticed it.
         print(
@@ -489,8 +492,10 @@ def run_flows(args: argparse.Namespace) -> int:
     ]
     if args.target != "mock":
         pytest_args.append(f"--base-url={args.target}")
-    # The token goes in the environment (the plugin reads it), never on a command line.
-    env = dict(os.environ)
+    # The token goes in the environment (the plugin reads it), never on a command line. The
+    # target is the one given here: an inherited pytest base URL or options must not replace
+    # it (past the target's checks).
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_BASE_URL", "PYTEST_ADDOPTS")}
     if args.test_token:
         env["SENTINEL_TEST_TOKEN"] = args.test_token
     if args.headed:

@@ -61,7 +61,7 @@ def person_for(flow_name: str, target: Target, request: pytest.FixtureRequest) -
     if not target.token:
         pytest.fail(
             f"{flow_name} creates or changes accounts, so it needs the portal's test-control "
-            "API: pass --test-token (or set SENTINEL_TEST_TOKEN)",
+            "API: set SENTINEL_TEST_TOKEN (or pass --test-token-file)",
             pytrace=False,
         )
     try:

@@ -53,7 +53,8 @@ def resolve_target(target: str, flows: Iterable[Flow]) -> str:
             "host without percent-encoded '/', ':', '@', '#', '?', '%', spaces or control "
             "characters"
         )
-    if address.port and not (address.port.isdigit() and int(address.port) <= 65535):
+    port_ok = address.port.isascii() and address.port.isdigit() and int(address.port) <= 65535
+    if address.port and not port_ok:
         raise TargetError(f"the target {target!r} has an invalid port {address.port!r}")
     if is_production_host(address.host):
         writing = sorted({flow.name for flow in flows if flow.writes})

@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 
 from flows.context import TargetUnreachable
-from flows.production import host_of, is_production_url
+from flows.production import host_of, is_production_host, is_production_url
 
 
 class TestApiError(RuntimeError):
@@ -33,14 +33,24 @@ class TestControl:
     __test__ = False
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 15.0):
-        if is_production_url(base_url):
-            raise TestApiError(
-                f"refusing to call a test-control API on {host_of(base_url)}, the production "
-                "portal: it has none, and synthetic citizens and tokens never go there"
-            )
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"), headers={"X-Test-Token": token}, timeout=timeout
         )
+        # The host this client will contact, as httpx reads the URL, and as a browser does.
+        contacted = self.client.base_url.raw_host.decode("ascii").lower()
+        browser = host_of(base_url).strip("[]")
+        if is_production_host(contacted) or is_production_url(base_url):
+            self.client.close()
+            raise TestApiError(
+                f"refusing to call a test-control API on {contacted or browser}, the production "
+                "portal: it has none, and synthetic citizens and tokens never go there"
+            )
+        if contacted.rstrip(".") != browser.rstrip("."):
+            self.client.close()
+            raise TestApiError(
+                f"the URL {base_url!r} names the host {contacted} to the test-control client "
+                f"but {browser} to a browser: write it plainly (scheme://host:port/path)"
+            )
 
     def close(self) -> None:
         self.client.close()
@@ -63,7 +73,10 @@ class TestControl:
         if response.status_code == 404 and path == "reset":
             raise TestApiError("this portal has no test-control API (404)")
         if response.status_code == 401:
-            raise TestApiError("the test token was refused (401): check SENTINEL_TEST_TOKEN")
+            raise TestApiError(
+                "the test token was refused (401): check the token given "
+                "(--test-token-file, SENTINEL_TEST_TOKEN or --test-token)"
+            )
         if response.status_code >= 500:
             # A portal that is down behind a proxy answers 502-504 on every path, ours too.
             raise TestApiUnreachable(
