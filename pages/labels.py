@@ -25,8 +25,9 @@ class Label:
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        alternatives = "|".join(re.escape(w) for w in self.wordings)
-        object.__setattr__(self, "_pattern", re.compile(rf"^\s*(?:{alternatives})\s*$"))
+        alternatives = "|".join(_tolerant(w) for w in self.wordings)
+        pattern = rf"^{_AROUND}(?:{alternatives}){_AROUND}$"
+        object.__setattr__(self, "_pattern", re.compile(pattern, re.IGNORECASE))
 
     @property
     def wordings(self) -> tuple[str, ...]:
@@ -35,13 +36,26 @@ class Label:
 
     @property
     def pattern(self) -> re.Pattern[str]:
-        """Matches exactly one of the wordings (surrounding white space aside)."""
+        """Matches one of the wordings, whatever changes no meaning: letter case, spaces
+        (repeated or non-breaking) and punctuation around the label (``Entrar »``, ``NISS *``,
+        ``Seguinte:``). Nothing else: ``Registar empresa`` is not ``Registar``."""
         return self._pattern
 
     def gloss(self) -> str:
         """``Registar (Register)``: the Portuguese label with its English gloss, as the guides
         write it."""
         return self.pt if self.pt == self.en else f"{self.pt} ({self.en})"
+
+
+# What may surround a label without changing it: spaces and punctuation (a required-field
+# star, a colon, quotes, an arrow). Python's and JavaScript's \s both take non-breaking spaces,
+# and Playwright hands these patterns to the page as JavaScript regular expressions.
+_AROUND = r"[\s.,:;!?…*«»\"'“”‘’()\[\]>–—-]*"
+
+
+def _tolerant(wording: str) -> str:
+    """A wording's pattern: its words in order, any run of spaces between them."""
+    return r"\s+".join(re.escape(word) for word in wording.split())
 
 
 def _g(step: str) -> str:
@@ -61,8 +75,15 @@ GOV = Label("Autenticação.gov", "Autenticação.gov", source=_g("Digital Mobil
 NISS = Label("NISS", "Social Security Identification Number", source=_g("registration 7"))
 PASSWORD = Label("Palavra-passe", "Password", source=_g("activation 5"))
 ENTER = Label("Entrar", "Sign in")
+# Public how-to pages of the live portal (a bank's, a financial magazine's) quote its labels
+# in other letter case ("Efetuar registo", "Seguinte: canal de verificação"), which matching
+# ignores, and name the password reset otherwise: their wordings are variants too.
+PUBLIC_HOW_TO = "public how-to pages of the live portal"
 LOST_PASSWORD = Label(
-    "Perdi a minha palavra-passe", "I forgot my password", source=f"{GUIDE_001} activation 5"
+    "Perdi a minha palavra-passe",
+    "I forgot my password",
+    variants=("Recuperar Senha",),  # PUBLIC_HOW_TO
+    source=f"{GUIDE_001} activation 5",
 )
 
 # Registration -----------------------------------------------------------------------------

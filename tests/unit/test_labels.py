@@ -20,6 +20,10 @@ def test_every_label_has_a_portuguese_text_and_an_english_gloss() -> None:
         (labels.ACCEPT_TERMS, "Li e aceito os termos e condições do serviço"),
         (labels.SS_USER, "Autenticar com utilizador da Segurança Social"),
         (labels.PASSWORD, "  Palavra-passe "),
+        # As public how-to pages of the live portal quote it.
+        (labels.REGISTER, "Efetuar registo"),
+        (labels.NEXT_CHANNEL, "Seguinte: canal de verificação"),
+        (labels.LOST_PASSWORD, "Recuperar Senha"),
     ],
 )
 def test_every_documented_wording_matches(label: labels.Label, text: str) -> None:
@@ -47,3 +51,20 @@ def test_the_gloss_reads_as_the_guides_write_it() -> None:
 def test_documented_labels_name_their_guide_and_step() -> None:
     assert labels.REGISTER.source == f"{labels.GUIDE_000} registration 4"
     assert labels.LOST_PASSWORD.source.startswith(labels.GUIDE_001)
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        (labels.LOG_IN, "INICIAR SESSÃO"),
+        (labels.LOG_IN, "Iniciar\u00a0sessão"),
+        (labels.LOG_IN, "Iniciar   sessão"),
+        (labels.NISS, "NISS *"),
+        (labels.NISS, "NISS:"),
+        (labels.ENTER, "Entrar »"),
+        (labels.REGISTER, "«Registar»"),
+        (labels.CONFIRM_CODE, "Confirmar código de verificação."),
+    ],
+)
+def test_what_changes_no_meaning_is_tolerated(label: labels.Label, text: str) -> None:
+    assert label.pattern.match(text)
