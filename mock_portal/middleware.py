@@ -111,16 +111,26 @@ class AccessLog:
             return
         started = time.perf_counter()
         status = 500
+        logged = False
+
+        def write() -> None:
+            nonlocal logged
+            if not logged:
+                logged = True
+                elapsed = (time.perf_counter() - started) * 1000
+                path = masked_path(scope["path"])
+                log.info("%s %s %d %.1fms", scope["method"], path, status, elapsed)
 
         async def send_wrapper(message: dict[str, Any]) -> None:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
+            elif message["type"] == "http.response.body" and not message.get("more_body"):
+                # Written before the response ends: whoever got the answer finds the line.
+                write()
             await send(message)
 
         try:
             await self.app(scope, receive, send_wrapper)
         finally:
-            elapsed = (time.perf_counter() - started) * 1000
-            path = masked_path(scope["path"])
-            log.info("%s %s %d %.1fms", scope["method"], path, status, elapsed)
+            write()  # a request that ended without a whole response is logged too
