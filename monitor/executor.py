@@ -321,7 +321,7 @@ class CheckExecutor:
         except TargetUnreachable as error:
             # The API lives on the portal's host: when it does not answer, the portal is down.
             raise PortalUnavailable(
-                f"the portal cannot be reached before the first step: {error}",
+                f"the portal cannot be reached: {error}",
                 flow=flows[0].name,
                 step="",
                 cause=error,
