@@ -101,4 +101,4 @@ def _evidence_links(folder: str) -> str:
 
 
 def _step_of(result: CheckResult) -> str:
-    return f"step {result.failed_step}" if result.failed_step else "before the first"
+    return f"step {result.failed_step}" if result.failed_step else "before any step"
