@@ -14,8 +14,9 @@ from sentinel.report import PROJECT_ROOT
 from tests.helpers import shell_environment
 
 
-def mock_with_db(db: Path) -> subprocess.CompletedProcess[str]:
-    """``sentinel mock --db DB``; one that starts instead is stopped by the timeout, failing."""
+def mock_with_db(db: Path | str) -> subprocess.CompletedProcess[str]:
+    """``sentinel mock --db DB`` (a string keeps a trailing slash); one that starts instead is
+    stopped by the timeout, failing."""
     return subprocess.run(
         [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", str(db)],
         capture_output=True,
@@ -98,15 +99,7 @@ def test_a_missing_folder_that_can_be_made_is_made(tmp_path: Path) -> None:
 def test_a_database_path_that_names_a_folder_is_refused(tmp_path: Path, ending: str) -> None:
     # A trailing slash means a folder; Path() drops it and would make a FILE named "dir".
     written = f"{tmp_path / 'some' / 'dir'}{ending}"
-    done = subprocess.run(
-        [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", written],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env={k: v for k, v in shell_environment().items() if k != "SENTINEL_TEST_TOKEN"},
-        timeout=20,
-        check=False,
-    )
+    done = mock_with_db(written)
     assert done.returncode == 2, done.stderr
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, done.stderr
