@@ -88,11 +88,7 @@ def record_failure(
     block_minutes: int,
 ) -> Check:
     """Count one wrong try; the last allowed one blocks the purpose for ``block_minutes``."""
-    conn.execute(
-        "INSERT INTO attempts (niss, purpose, failures) VALUES (?, ?, 1) "
-        "ON CONFLICT (niss, purpose) DO UPDATE SET failures = failures + 1",
-        (niss, purpose),
-    )
+    _count_failure(conn, niss, purpose)
     failures = _failures(conn, niss, purpose)
     if failures >= max_attempts:
         return _block(conn, niss, purpose, now, block_minutes)
@@ -109,6 +105,14 @@ def clear_failures(conn: sqlite3.Connection, niss: str, purpose: str) -> None:
 # after (``finish_attempt``). Checks in flight thus hold attempts: however many requests arrive
 # together, no more than ``max_attempts`` secrets are checked before the purpose is blocked.
 # A check whose process dies midway stays counted as a failure (the safe side).
+
+
+def _count_failure(conn: sqlite3.Connection, niss: str, purpose: str) -> None:
+    conn.execute(
+        "INSERT INTO attempts (niss, purpose, failures) VALUES (?, ?, 1) "
+        "ON CONFLICT (niss, purpose) DO UPDATE SET failures = failures + 1",
+        (niss, purpose),
+    )
 
 
 def _failures(conn: sqlite3.Connection, niss: str, purpose: str) -> int:
@@ -150,11 +154,7 @@ def begin_attempt(
         return Check(Verdict.BLOCKED, blocked_until=until)
     if _failures(conn, niss, purpose) >= max_attempts:
         return _block(conn, niss, purpose, now, block_minutes)
-    conn.execute(
-        "INSERT INTO attempts (niss, purpose, failures) VALUES (?, ?, 1) "
-        "ON CONFLICT (niss, purpose) DO UPDATE SET failures = failures + 1",
-        (niss, purpose),
-    )
+    _count_failure(conn, niss, purpose)
     return None
 
 
