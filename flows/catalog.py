@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from playwright.sync_api import Locator, expect
+from playwright.sync_api import Locator
 
 from flows.context import Run
+from flows.detours import reach_login_form
 from flows.flow import Flow, Step
 from flows.steps import channel_label, choose, click, fill, fill_code, open_portal, see
 from pages import labels
@@ -39,13 +40,6 @@ def _to_login_form() -> tuple[Step, ...]:
         click("2", labels.LOG_IN, lambda r: HomePage(r.page).log_in, LoginChoicePage),
         click("3", labels.SS_USER, lambda r: LoginChoicePage(r.page).user_login, LoginFormPage),
     )
-
-
-def _login_form(run: Run) -> LoginFormPage:
-    """The same way to the login form, inside one step that starts there."""
-    HomePage(run.page).open(run.base_url).expect_loaded().log_in.click()
-    LoginChoicePage(run.page).expect_loaded().user_login.click()
-    return LoginFormPage(run.page).expect_loaded()
 
 
 def _code_then_password(
@@ -123,7 +117,7 @@ ACTIVATION = Flow(
     source=f"{labels.GUIDE_000}, activation steps 1-8",
     requires=("registration",),
     steps=(
-        click("1", labels.ACTIVATE, lambda r: _login_form(r).activate, CodePage),
+        click("1", labels.ACTIVATE, lambda r: reach_login_form(r).activate, CodePage),
         *_code_then_password(2, "registration", lambda r: r.citizen.password),
     ),
 )
@@ -198,7 +192,9 @@ PASSWORD_RESET = Flow(
     source=f"{labels.GUIDE_001}, activation note 5, and the portal's screens",
     requires=("registration", "activation"),
     steps=(
-        click("1", labels.LOST_PASSWORD, lambda r: _login_form(r).lost_password, ResetStartPage),
+        click(
+            "1", labels.LOST_PASSWORD, lambda r: reach_login_form(r).lost_password, ResetStartPage
+        ),
         Step("2", labels.BIRTH_DATE, "fill", _reset_identity, _fill_reset_identity),
         click("3", labels.NEXT, lambda r: ResetStartPage(r.page).next, ChannelPage),
         choose("4", labels.CHANNEL, lambda r: ChannelPage(r.page).channel(channel_label(r))),
@@ -226,13 +222,6 @@ def _fill_cmd_credentials(run: Run, elements: Sequence[Locator]) -> None:
     pin.fill(run.citizen.cmd_pin or "")
 
 
-def _back_in_the_portal(run: Run, elements: Sequence[Locator]) -> None:
-    elements[0].click()
-    # The first visit asks to confirm the contacts; later ones land in the personal area.
-    landing = PersonalAreaPage(run.page).landmark().or_(ContactsPage(run.page).landmark())
-    expect(landing, "expected to be back in the portal, authenticated").to_be_visible()
-
-
 CMD = Flow(
     name="cmd",
     title_pt="Registo com a Chave Móvel Digital",
@@ -258,13 +247,8 @@ CMD = Flow(
             lambda r: CmdCodePage(r.page).code,
             "cmd",
         ),
-        Step(
-            "3f",
-            labels.CONFIRM,
-            "click",
-            lambda r: [CmdCodePage(r.page).confirm],
-            _back_in_the_portal,
-        ),
+        # Back in the portal, authenticated: a first visit may ask for the contacts on the way.
+        click("3f", labels.CONFIRM, lambda r: CmdCodePage(r.page).confirm, PersonalAreaPage),
     ),
 )
 

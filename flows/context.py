@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from playwright.sync_api import Page
+
+if TYPE_CHECKING:
+    from flows.detours import Detour
 
 
 class CodeSource(Protocol):
@@ -125,7 +129,13 @@ class Run:
     codes: CodeSource
     channel: str | None = None
     timeout_ms: float = 10_000
+    # Told of each screen the portal put in the way (the runner tells its observers).
+    on_detour: Callable[[Detour], None] = field(default=lambda detour: None, repr=False)
 
     @property
     def chosen_channel(self) -> str:
         return self.channel or self.citizen.channel
+
+    def detoured(self, detour: Detour) -> None:
+        """A step passed a screen the portal put in its way (``flows.detours``)."""
+        self.on_detour(detour)

@@ -23,6 +23,7 @@ from playwright.sync_api import Locator, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from flows.context import CodeNotFound, Run, TargetUnreachable
+from flows.detours import SESSION_EXPIRED, Detour, SessionExpired, cookie_consent, session_expired
 from flows.errors import (
     FlowError,
     HarnessDefect,
@@ -67,6 +68,11 @@ class Observer:
     def flow_started(self, flow: Flow, run: Run) -> None: ...
 
     def step_started(self, step: Step, run: Run, elements: Sequence[Locator]) -> None: ...
+
+    def detour(self, step: Step, run: Run, detour: Detour) -> None:
+        """The portal put a screen in the step's way, and the step passed it
+        (``flows.detours``): a cookie banner, the login choice, a prompt, an expired
+        session (then the flow starts again from its first step)."""
 
     def step_finished(self, step: Step, run: Run, result: StepResult) -> None: ...
 
@@ -114,17 +120,31 @@ class Runner:
         self._notify("flow_started", flow, run)
         results: list[StepResult] = []
         started = time.perf_counter()
+        current: list[Step] = [flow.steps[0]] if flow.steps else []
+        run.on_detour = lambda detour: self._notify("detour", current[0], run, detour)
         try:
-            for step in flow.steps:
-                result = self._run_step(flow, step, run, navigation)
-                refusal = _refusal(guard, refused_before, flow, step)
-                if refusal is not None:
-                    # Whatever the step made of it (a blocked page looks like an outage).
-                    result = StepResult(step, False, result.duration_s, refusal, result.elements)
-                results.append(result)
-                if not result.passed:
+            with cookie_consent(run):
+                for attempt in (1, 2):
+                    results = []
+                    for step in flow.steps:
+                        current[:] = [step]
+                        result = self._run_step(flow, step, run, navigation)
+                        refusal = _refusal(guard, refused_before, flow, step)
+                        if refusal is not None:
+                            # Whatever the step made of it (a blocked page looks like an outage).
+                            result = StepResult(
+                                step, False, result.duration_s, refusal, result.elements
+                            )
+                        results.append(result)
+                        if not result.passed:
+                            break
+                    if attempt == 1 and _expired(results, run):
+                        # Once: a session that expires again is the portal's failure.
+                        run.detoured(SESSION_EXPIRED)
+                        continue
                     break
         finally:
+            run.on_detour = lambda detour: None
             run.page.remove_listener("response", navigation)
             run.page.remove_listener("requestfailed", navigation.failed)
         outcome = FlowResult(flow, results, time.perf_counter() - started)
@@ -159,6 +179,14 @@ class Runner:
                 getattr(observer, event)(*args)
             except Exception:
                 log.exception("observer %s failed on %s", type(observer).__name__, event)
+
+
+def _expired(results: list[StepResult], run: Run) -> bool:
+    """Did the flow stop because the portal said the session expired?"""
+    if not results or results[-1].passed or isinstance(results[-1].error, ProductionRefused):
+        return False
+    error = results[-1].error
+    return isinstance(error.cause if error else None, SessionExpired) or session_expired(run.page)
 
 
 def production_guard(flow: Flow, run: Run) -> ProductionGuard | None:
@@ -244,7 +272,7 @@ def classify(
             step=step.number,
             cause=error,
         )
-    if isinstance(error, CodeNotFound):
+    if isinstance(error, CodeNotFound | SessionExpired):
         return PortalDefect(f"{where}: {first_line}", flow=flow.name, step=step.number, cause=error)
     return HarnessDefect(
         f"{where}: {type(error).__name__}: {first_line}",

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from playwright.sync_api import Locator, expect
 
 from flows.context import Run
+from flows.detours import arrive
 from flows.flow import Step
 from pages import labels
 from pages.base import Screen
@@ -26,12 +27,13 @@ def open_portal(number: str) -> Step:
 
 
 def click(number: str, label: Label, where: Where, then: type[Screen] | None = None) -> Step:
-    """Click the element; when ``then`` is given, check that its screen follows."""
+    """Click the element; when ``then`` is given, check that its screen follows (past any
+    screen the portal puts in between: ``flows.detours``)."""
 
     def act(run: Run, elements: Sequence[Locator]) -> None:
         elements[0].click()
         if then is not None:
-            then(run.page).expect_loaded()
+            arrive(run, then)
 
     return Step(number, label, "click", lambda run: [where(run)], act)
 

@@ -23,8 +23,8 @@ class CodePage(Screen):
     def confirm(self) -> Locator:
         return self.action(labels.CONFIRM_CODE)
 
-    def landmark(self) -> Locator:
-        return self.confirm
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.confirm,)
 
 
 class PasswordPage(Screen):
@@ -46,8 +46,8 @@ class PasswordPage(Screen):
     def confirm(self) -> Locator:
         return self.action(labels.CONFIRM_PASSWORD)
 
-    def landmark(self) -> Locator:
-        return self.confirm
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.confirm,)
 
 
 class AccessPage(Screen):
@@ -57,8 +57,8 @@ class AccessPage(Screen):
     def access_link(self) -> Locator:
         return self.page.get_by_role("link", name=labels.ACCESS_LINK.pattern)
 
-    def landmark(self) -> Locator:
-        return self.access_link
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.access_link,)
 
 
 class ResetStartPage(Screen):
@@ -76,8 +76,8 @@ class ResetStartPage(Screen):
     def next(self) -> Locator:
         return self.action(labels.NEXT)
 
-    def landmark(self) -> Locator:
-        return self.next
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.next,)
 
 
 class ResetSentPage(Screen):
@@ -85,5 +85,5 @@ class ResetSentPage(Screen):
     def enter_code(self) -> Locator:
         return self.action(labels.ENTER_CODE)
 
-    def landmark(self) -> Locator:
-        return self.enter_code
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.enter_code,)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Self
 
 from playwright.sync_api import Locator, Page, expect
 
@@ -37,14 +38,28 @@ class Screen:
     def text(self, label: Label) -> Locator:
         return self.page.get_by_text(label.pattern)
 
+    def region(self, role: str, label: Label) -> Locator:
+        """A ``status`` or ``alert`` region, or a heading, whose text says what ``label``
+        says: how a translated label (matched by its meaning) is looked for."""
+        if role == "heading":
+            return self.page.get_by_role("heading", name=label.pattern)
+        return self.page.get_by_role(role).filter(has_text=label.pattern)
+
     # Checking where we are ----------------------------------------------------------------
-    def landmark(self) -> Locator:
-        """What only this screen shows; subclasses override."""
+    def landmarks(self) -> tuple[Locator, ...]:
+        """What together shows this screen and no other: a documented label (the next
+        documented action, most often) or the screen's structure, never a sentence only we
+        wrote (``tests/unit/test_landmarks.py``). Subclasses override."""
         raise NotImplementedError
 
-    def expect_loaded(self) -> Screen:
+    def landmark(self) -> Locator:
+        """The first landmark, to wait for: the screen has arrived when it is visible."""
+        return self.landmarks()[0]
+
+    def expect_loaded(self) -> Self:
         """Fail here, naming this screen, when the citizen is somewhere else."""
-        expect(self.landmark(), f"expected the screen {type(self).__name__}").to_be_visible()
+        for landmark in self.landmarks():
+            expect(landmark, f"expected the screen {type(self).__name__}").to_be_visible()
         return self
 
 

@@ -13,8 +13,8 @@ class GovChoicePage(Screen):
     def chave_movel_digital(self) -> Locator:
         return self.action(labels.CMD)
 
-    def landmark(self) -> Locator:
-        return self.chave_movel_digital
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.chave_movel_digital,)
 
 
 class CmdCredentialsPage(Screen):
@@ -30,8 +30,8 @@ class CmdCredentialsPage(Screen):
     def continue_(self) -> Locator:
         return self.action(labels.CONTINUE)
 
-    def landmark(self) -> Locator:
-        return self.continue_
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.continue_,)
 
 
 class CmdAuthorisePage(Screen):
@@ -39,8 +39,8 @@ class CmdAuthorisePage(Screen):
     def authorise(self) -> Locator:
         return self.action(labels.AUTHORISE)
 
-    def landmark(self) -> Locator:
-        return self.authorise
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.authorise,)
 
 
 class CmdCodePage(Screen):
@@ -52,5 +52,5 @@ class CmdCodePage(Screen):
     def confirm(self) -> Locator:
         return self.action(labels.CONFIRM)
 
-    def landmark(self) -> Locator:
-        return self.code
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.confirm, self.code)

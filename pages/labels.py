@@ -5,6 +5,16 @@ comes from the portal's English guide. Where the two public guides word a label 
 both wordings are real and page objects accept either. ``source`` says where a label is
 documented (``000``: the portal's own English page; ``001``: a relocation guide), so a missing
 label can be reported as documentation drift at the right step.
+
+``origin`` says how far a wording can be trusted on a portal we did not write:
+
+- ``QUOTED``: a guide (or a public how-to page) quotes it in Portuguese: the portal shows it.
+- ``CUSTOMARY``: a label of a screen no guide covers (the login's one-time code, the contacts
+  prompt, Autenticação.gov's consent), worded as such screens word it: an assumption.
+- ``TRANSLATED``: our Portuguese for what the guides give only in English. The portal words
+  it its own way, so such a label is matched by ``meaning`` only (its key words, anywhere in
+  the text), and never proves on its own which screen the citizen is on
+  (``tests/unit/test_landmarks.py`` holds every page object to that).
 """
 
 from __future__ import annotations
@@ -16,18 +26,33 @@ GUIDE_000 = "000_a0bd499d4e80e2a3.txt"
 GUIDE_001 = "001_366f566992ce04bf.txt"
 
 
+QUOTED = "quoted"
+CUSTOMARY = "customary"
+TRANSLATED = "translated"
+
+
 @dataclass(frozen=True)
 class Label:
     pt: str
     en: str
     variants: tuple[str, ...] = ()
     source: str = ""
+    origin: str = QUOTED
+    # Key words (a regular expression) that any wording of a TRANSLATED label keeps.
+    meaning: str = ""
+    _exact: re.Pattern[str] = field(init=False, repr=False, compare=False)
     _pattern: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        if self.origin not in (QUOTED, CUSTOMARY, TRANSLATED):
+            raise ValueError(f"{self.pt!r}: unknown origin {self.origin!r}")
+        if (self.origin == TRANSLATED) != bool(self.meaning):
+            raise ValueError(f"{self.pt!r}: a translated label, and only one, has a meaning")
         alternatives = "|".join(_tolerant(w) for w in self.wordings)
-        pattern = rf"^{_AROUND}(?:{alternatives}){_AROUND}$"
-        object.__setattr__(self, "_pattern", re.compile(pattern, re.IGNORECASE))
+        exact = re.compile(rf"^{_AROUND}(?:{alternatives}){_AROUND}$", re.IGNORECASE)
+        object.__setattr__(self, "_exact", exact)
+        meaning = re.compile(self.meaning, re.IGNORECASE) if self.meaning else exact
+        object.__setattr__(self, "_pattern", meaning)
 
     @property
     def wordings(self) -> tuple[str, ...]:
@@ -35,11 +60,21 @@ class Label:
         return (self.pt, *self.variants)
 
     @property
-    def pattern(self) -> re.Pattern[str]:
+    def exact(self) -> re.Pattern[str]:
         """Matches one of the wordings, whatever changes no meaning: letter case, spaces
         (repeated or non-breaking) and punctuation around the label (``Entrar »``, ``NISS *``,
         ``Seguinte:``). Nothing else: ``Registar empresa`` is not ``Registar``."""
+        return self._exact
+
+    @property
+    def pattern(self) -> re.Pattern[str]:
+        """What page objects look for: the exact wordings of a quoted or customary label,
+        the key words of a translated one (a portal words those its own way)."""
         return self._pattern
+
+    @property
+    def translated(self) -> bool:
+        return self.origin == TRANSLATED
 
     def gloss(self) -> str:
         """``Registar (Register)``: the Portuguese label with its English gloss, as the guides
@@ -63,18 +98,25 @@ def _g(step: str) -> str:
 
 
 # Portal and login -------------------------------------------------------------------------
-PORTAL = Label("Portal da Segurança Social", "Social Security Portal", source=_g("registration 1"))
+PORTAL = Label(
+    "Portal da Segurança Social",
+    "Social Security Portal",
+    source=_g("registration 1"),
+    origin=TRANSLATED,
+    meaning=r"segurança\s+social",
+)
 LOG_IN = Label("Iniciar sessão", "Log In", source=_g("registration 2"))
 SS_USER = Label(
     "Autenticação com o seu utilizador da Segurança Social",
     "Authentication with your Social Security user account",
+    # How the single-sign-on page words it since 2025 (DESIGN.md, domain facts).
     variants=("Autenticar com utilizador da Segurança Social",),
     source=_g("registration 3"),
 )
 GOV = Label("Autenticação.gov", "Autenticação.gov", source=_g("Digital Mobile Key 2"))
 NISS = Label("NISS", "Social Security Identification Number", source=_g("registration 7"))
-PASSWORD = Label("Palavra-passe", "Password", source=_g("activation 5"))
-ENTER = Label("Entrar", "Sign in")
+PASSWORD = Label("Palavra-passe", "Password", source=f"{GUIDE_001} activation 6")
+ENTER = Label("Entrar", "Sign in", origin=CUSTOMARY)
 # Public how-to pages of the live portal (a bank's, a financial magazine's) quote its labels
 # in other letter case ("Efetuar registo", "Seguinte: canal de verificação"), which matching
 # ignores, and name the password reset otherwise: their wordings are variants too.
@@ -97,19 +139,36 @@ ACCEPT_TERMS = Label(
     ),
     source=_g("registration 5"),
 )
-ACCOUNT_TYPE = Label("Tipo de conta", "type of account", source=_g("registration 6"))
+ACCOUNT_TYPE = Label(
+    "Tipo de conta",
+    "type of account",
+    source=_g("registration 6"),
+    origin=TRANSLATED,
+    meaning=r"\bconta\b",
+)
 CITIZEN = Label("Cidadão", "Citizen", source=f"{GUIDE_001} registration 3")
-COMPANY = Label("Empresa", "Company")
-BIRTH_DATE = Label("Data de nascimento", "Birth date", source=_g("registration 7"))
-NOT_A_ROBOT = Label("Não sou robô", "I'm not a robot")
+COMPANY = Label("Empresa", "Company", origin=CUSTOMARY)
+# reCAPTCHA's own wording on the live portal (DESIGN.md, domain facts).
+NOT_A_ROBOT = Label("Não sou robô", "I'm not a robot", origin=CUSTOMARY)
 IDENTIFICATION = Label(
-    "Dados de identificação", "identification details", source=_g("registration 7")
+    "Dados de identificação",
+    "identification details",
+    source=_g("registration 7"),
+    origin=TRANSLATED,
+    meaning=r"identifica",
+)
+BIRTH_DATE = Label(
+    "Data de nascimento",
+    "Birth date",
+    source=_g("registration 7"),
+    origin=TRANSLATED,
+    meaning=r"nascimento",
 )
 NEXT_CHANNEL = Label(
     "Seguinte: Canal de verificação", "Next: Verification Channel", source=_g("registration 8")
 )
-CHANNEL = Label("Canal de verificação", "Verification channel", source=_g("registration 9"))
-EMAIL = Label("Email", "email", source=_g("registration 9"))
+CHANNEL = Label("Canal de verificação", "Verification channel", source=_g("registration 8"))
+EMAIL = Label("Email", "email", source=f"{GUIDE_001} registration 5")
 SMS = Label("SMS", "SMS (text message to your mobile phone)", source=_g("registration 9"))
 LETTER = Label("Por carta", "by letter", source=_g("registration 9"))
 REQUEST_CODE = Label(
@@ -119,6 +178,8 @@ REGISTRATION_DONE = Label(
     "O pedido de acesso à Segurança Social Direta foi efetuado com sucesso.",
     "The request to access the Social Security Portal has been successfully completed.",
     source=_g("registration, after step 10"),
+    origin=TRANSLATED,
+    meaning=r"sucesso|efetuad|conclu|registad",
 )
 
 # Activation -------------------------------------------------------------------------------
@@ -128,7 +189,13 @@ ACTIVATE = Label(
     variants=("Ativar a minha conta",),
     source=_g("activation 1"),
 )
-VERIFICATION_CODE = Label("Código de verificação", "verification code", source=_g("activation 3"))
+VERIFICATION_CODE = Label(
+    "Código de verificação",
+    "verification code",
+    source=_g("activation 3"),
+    origin=TRANSLATED,
+    meaning=r"c[óo]digo",
+)
 CONFIRM_CODE = Label(
     "Confirmar código de verificação", "Confirm verification code", source=_g("activation 4")
 )
@@ -137,6 +204,10 @@ PASSWORD_CONFIRMATION = Label(
     "Confirm your password",
     variants=("Confirmar a palavra-passe", "Repetir palavra-passe"),
     source=_g("activation 6"),
+    origin=TRANSLATED,
+    # Confirm, repeat or type again, before or after the word: never the password itself.
+    meaning=r"(confirm|repet|repit|reintroduz|novamente|outra\s+vez).*palavra-passe"
+    r"|palavra-passe.*(confirm|repet|repit|novamente|outra\s+vez)",
 )
 CONFIRM_PASSWORD = Label("Confirmar palavra-passe", "Confirm password", source=_g("activation 7"))
 ACCESS_LINK = Label(
@@ -148,41 +219,76 @@ PASSWORD_RULES = Label(
     "Regras de formação da palavra-passe",
     "password formation rules",
     source=f"{GUIDE_001} activation 6",
+    origin=TRANSLATED,
+    meaning=r"regras|requisitos",
 )
 
 # Login: one-time code and contacts ---------------------------------------------------------
-SEND_CODE = Label("Enviar código", "Send code")
-LOGIN_CODE = Label("Código de autenticação", "Authentication code")
-VALIDATE_CODE = Label("Validar código", "Validate code")
+SEND_CODE = Label("Enviar código", "Send code", origin=CUSTOMARY)
+LOGIN_CODE = Label("Código de autenticação", "Authentication code", origin=CUSTOMARY)
+VALIDATE_CODE = Label("Validar código", "Validate code", origin=CUSTOMARY)
 CONTACTS = Label(
     "Atualize e valide os seus contactos",
     "update and validate your contacts",
     source=_g("after activation"),
+    origin=TRANSLATED,
+    meaning=r"contactos",
 )
-CONTACT_EMAIL = Label("Email", "Email")
-CONTACT_MOBILE = Label("Telemóvel", "Mobile phone")
-SAVE_CONTACTS = Label("Guardar e validar", "Save and validate")
-CONTACTS_CODE = Label("Código de validação", "Validation code")
-VALIDATE_CONTACTS = Label("Validar contactos", "Validate contacts")
-REMIND_LATER = Label("Lembrar mais tarde", "Remind me later")
-LOG_OUT = Label("Terminar sessão", "Log out")
-PERSONAL_AREA = Label("Segurança Social Direta", "Social Security Online Service")
+CONTACT_EMAIL = Label("Email", "Email", origin=CUSTOMARY)
+CONTACT_MOBILE = Label("Telemóvel", "Mobile phone", origin=CUSTOMARY)
+SAVE_CONTACTS = Label("Guardar e validar", "Save and validate", origin=CUSTOMARY)
+CONTACTS_CODE = Label("Código de validação", "Validation code", origin=CUSTOMARY)
+VALIDATE_CONTACTS = Label("Validar contactos", "Validate contacts", origin=CUSTOMARY)
+REMIND_LATER = Label("Lembrar mais tarde", "Remind me later", origin=CUSTOMARY)
+LOG_OUT = Label("Terminar sessão", "Log out", origin=CUSTOMARY)
+PERSONAL_AREA = Label("Segurança Social Direta", "Social Security Online Service", origin=CUSTOMARY)
 
 # Password reset ---------------------------------------------------------------------------
-NEXT = Label("Seguinte", "Next")
-ENTER_CODE = Label("Introduzir código", "Enter the code")
-PASSWORD_CHANGED = Label("Palavra-passe alterada", "Password changed")
+NEXT = Label("Seguinte", "Next", origin=CUSTOMARY)
+ENTER_CODE = Label("Introduzir código", "Enter the code", origin=CUSTOMARY)
+PASSWORD_CHANGED = Label("Palavra-passe alterada", "Password changed", origin=CUSTOMARY)
 
 # Autenticação.gov with the Chave Móvel Digital --------------------------------------------
-CMD = Label("Chave Móvel Digital", "Digital Mobile Key", source=_g("Digital Mobile Key 3"))
-CMD_MOBILE = Label("Número de telemóvel", "Mobile phone number", source=_g("Digital Mobile Key 3"))
+CMD = Label(
+    "Chave Móvel Digital",
+    "Digital Mobile Key",
+    source=_g("Digital Mobile Key 3"),
+    origin=CUSTOMARY,  # the service's own name; the guide writes it in English
+)
+CMD_MOBILE = Label(
+    "Número de telemóvel",
+    "Mobile phone number",
+    source=_g("Digital Mobile Key 3"),
+    origin=TRANSLATED,
+    meaning=r"telem[óo]vel",
+)
 PIN = Label("PIN", "PIN", source=_g("Digital Mobile Key 3"))
 CONTINUE = Label("Continuar", "Continue", source=_g("Digital Mobile Key 3"))
-AUTHORISE = Label("Autorizar", "Authorise", source=_g("Digital Mobile Key 3"))
+# The guide says "authorise" in a sentence; Autenticação.gov's consent screen labels it so.
+AUTHORISE = Label("Autorizar", "Authorise", source=_g("Digital Mobile Key 3"), origin=CUSTOMARY)
 SECURITY_CODE = Label(
-    "Código de segurança", "numeric security code", source=_g("Digital Mobile Key 3")
+    "Código de segurança",
+    "numeric security code",
+    source=_g("Digital Mobile Key 3"),
+    origin=TRANSLATED,
+    meaning=r"c[óo]digo",
 )
-CONFIRM = Label("Confirmar", "Confirm")
+CONFIRM = Label("Confirmar", "Confirm", origin=CUSTOMARY)
+
+# Screens a portal may put in between (flows.detours) -------------------------------------
+COOKIES_ACCEPT = Label(
+    "Aceitar",
+    "Accept",
+    variants=("Aceitar todos", "Aceitar cookies", "Aceitar todos os cookies"),
+    origin=CUSTOMARY,
+)
+SESSION_EXPIRED = Label(
+    "Sessão expirada",
+    "Session expired",
+    origin=TRANSLATED,
+    meaning=r"sess[ãa]o\b.*\b(expirou|expirada|terminou|terminada)"
+    r"|(expirou|expirada|terminou|terminada)\b.*\bsess[ãa]o",
+)
 
 
 def catalogue() -> dict[str, Label]:

@@ -17,8 +17,8 @@ class HomePage(Screen):
     def log_in(self) -> Locator:
         return self.action(labels.LOG_IN)
 
-    def landmark(self) -> Locator:
-        return self.log_in
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.log_in,)
 
 
 class LoginChoicePage(Screen):
@@ -32,8 +32,8 @@ class LoginChoicePage(Screen):
     def autenticacao_gov(self) -> Locator:
         return self.action(labels.GOV)
 
-    def landmark(self) -> Locator:
-        return self.autenticacao_gov
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.autenticacao_gov,)
 
 
 class LoginFormPage(Screen):
@@ -66,8 +66,8 @@ class LoginFormPage(Screen):
     def lost_password(self) -> Locator:
         return self.action(labels.LOST_PASSWORD)
 
-    def landmark(self) -> Locator:
-        return self.password
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.password,)
 
 
 class SecondFactorPage(Screen):
@@ -88,8 +88,8 @@ class SecondFactorPage(Screen):
     def validate(self) -> Locator:
         return self.action(labels.VALIDATE_CODE)
 
-    def landmark(self) -> Locator:
-        return self.send_code.or_(self.code)
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.send_code.or_(self.code),)
 
 
 class ContactsPage(Screen):
@@ -111,8 +111,9 @@ class ContactsPage(Screen):
     def remind_later(self) -> Locator:
         return self.action(labels.REMIND_LATER)
 
-    def landmark(self) -> Locator:
-        return self.page.get_by_role("heading", name=labels.CONTACTS.pattern)
+    def landmarks(self) -> tuple[Locator, ...]:
+        # The heading's wording is ours (translated): its meaning, with the documented action.
+        return (self.region("heading", labels.CONTACTS), self.save)
 
 
 class ContactsCodePage(Screen):
@@ -124,8 +125,8 @@ class ContactsCodePage(Screen):
     def validate(self) -> Locator:
         return self.action(labels.VALIDATE_CONTACTS)
 
-    def landmark(self) -> Locator:
-        return self.code
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.code,)
 
 
 class PersonalAreaPage(Screen):
@@ -135,5 +136,5 @@ class PersonalAreaPage(Screen):
     def log_out(self) -> Locator:
         return self.action(labels.LOG_OUT)
 
-    def landmark(self) -> Locator:
-        return self.log_out
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.log_out,)

@@ -13,8 +13,8 @@ class TermsPage(Screen):
     def accept(self) -> Locator:
         return self.action(labels.ACCEPT_TERMS)
 
-    def landmark(self) -> Locator:
-        return self.accept
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.accept,)
 
 
 class IdentificationPage(Screen):
@@ -37,8 +37,8 @@ class IdentificationPage(Screen):
     def next(self) -> Locator:
         return self.action(labels.NEXT_CHANNEL)
 
-    def landmark(self) -> Locator:
-        return self.next
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.next,)
 
 
 class ChannelPage(Screen):
@@ -51,14 +51,21 @@ class ChannelPage(Screen):
     def request_code(self) -> Locator:
         return self.action(labels.REQUEST_CODE)
 
-    def landmark(self) -> Locator:
-        return self.request_code
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.request_code,)
 
 
 class RegistrationDonePage(Screen):
+    """The request is made. No guide quotes its Portuguese, so the screen is known by a
+    success message in a status region together with the next documented action."""
+
     @property
     def message(self) -> Locator:
-        return self.text(labels.REGISTRATION_DONE)
+        return self.region("status", labels.REGISTRATION_DONE)
 
-    def landmark(self) -> Locator:
-        return self.message
+    @property
+    def activate(self) -> Locator:
+        return self.action(labels.ACTIVATE)
+
+    def landmarks(self) -> tuple[Locator, ...]:
+        return (self.message, self.activate)

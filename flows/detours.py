@@ -1,0 +1,174 @@
+"""Screens a portal may put between documented steps, and how each one is passed.
+
+A documented step says which screen comes next; a portal may first show something else: a
+cookie-consent banner on a session's first visit, the choice of authentication before the
+login form (the single-sign-on page collapses the form behind it on every arrival), the prompt
+to update contacts before the personal area, or a page saying the session expired. Each is
+known by its documented or customary labels, passed the way a citizen would pass it, and
+reported to the run's observers as a ``Detour``, so a report never hides what the portal asked.
+
+``arrive(run, Screen)`` waits for the screen a step leads to, passing the detours on the way;
+``cookie_consent(run)`` keeps a banner out of the way for a whole flow, whenever it shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from typing import TypeVar
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page, expect
+
+from flows.context import Run
+from pages import labels
+from pages.base import Screen
+from pages.labels import Label
+from pages.portal import ContactsPage, HomePage, LoginChoicePage, LoginFormPage, PersonalAreaPage
+
+# More than this many detours before one screen is no longer a detour, but a loop.
+MAX_DETOURS = 3
+
+
+@dataclass(frozen=True)
+class Detour:
+    """Something the portal asked for on the way, and what was done about it."""
+
+    name: str
+    label: Label  # what was acted on, or what was seen
+    note_en: str
+    note_pt: str
+
+
+COOKIE_CONSENT = Detour(
+    "cookie_consent",
+    labels.COOKIES_ACCEPT,
+    "The portal asked for consent to cookies: accepted.",
+    "O portal pediu consentimento para cookies: foi aceite.",
+)
+LOGIN_CHOICE = Detour(
+    "login_choice",
+    labels.SS_USER,
+    f"The portal showed the choice of authentication first: chose {labels.SS_USER.pt}.",
+    f"O portal mostrou primeiro a escolha do modo de autenticação: escolha {labels.SS_USER.pt}.",
+)
+CONTACTS_PROMPT = Detour(
+    "contacts_prompt",
+    labels.REMIND_LATER,
+    f"The portal asked to update the contacts: chose {labels.REMIND_LATER.pt}.",
+    f"O portal pediu para atualizar os contactos: escolha {labels.REMIND_LATER.pt}.",
+)
+SESSION_EXPIRED = Detour(
+    "session_expired",
+    labels.SESSION_EXPIRED,
+    "The portal said the session had expired: the flow started again from its first screen.",
+    "O portal indicou que a sessão expirou: o percurso recomeçou no primeiro ecrã.",
+)
+
+
+class SessionExpired(Exception):
+    """The portal shows that the session expired instead of the screen a step leads to."""
+
+
+@dataclass(frozen=True)
+class _Way:
+    """A detour that can stand between a step and the screen it leads to."""
+
+    detour: Detour
+    sign: Callable[[Page], Locator]  # visible when the portal shows the detour
+    towards: tuple[type[Screen], ...]  # the screens it may stand in front of
+    passing: Callable[[Page], Locator] | None  # what to click; None: it cannot be passed
+
+
+def _session_expired(page: Page) -> Locator:
+    meaning = labels.SESSION_EXPIRED.pattern
+    return (
+        page.get_by_role("heading", name=meaning)
+        .or_(page.get_by_role("alert").filter(has_text=meaning))
+        .filter(visible=True)
+        .first
+    )
+
+
+WAYS = (
+    _Way(
+        LOGIN_CHOICE,
+        lambda page: LoginChoicePage(page).user_login,
+        (LoginFormPage,),
+        lambda page: LoginChoicePage(page).user_login,
+    ),
+    _Way(
+        CONTACTS_PROMPT,
+        lambda page: ContactsPage(page).remind_later,
+        (PersonalAreaPage,),
+        lambda page: ContactsPage(page).remind_later,
+    ),
+    _Way(SESSION_EXPIRED, _session_expired, (Screen,), None),
+)
+
+S = TypeVar("S", bound=Screen)
+
+
+def arrive(run: Run, screen: type[S]) -> S:
+    """The screen a step leads to, once the detours in front of it are passed (each reported
+    to the run's observers). Raises ``SessionExpired`` when the portal says the session
+    expired, and fails as ``expect_loaded`` does when neither the screen nor a detour shows."""
+    target = screen(run.page)
+    ways = [way for way in WAYS if issubclass(screen, way.towards)]
+    for _ in range(MAX_DETOURS):
+        either = target.landmark()
+        for way in ways:
+            either = either.or_(way.sign(run.page))
+        shown = either.filter(visible=True).first
+        expect(shown, f"expected the screen {screen.__name__}").to_be_visible()
+        if target.landmark().filter(visible=True).count():
+            break
+        way = next((w for w in ways if w.sign(run.page).filter(visible=True).count()), None)
+        if way is None:
+            continue  # the page changed between the two looks: look again
+        if way.passing is None:
+            raise SessionExpired(f"the portal says the session expired ({way.detour.label.pt})")
+        way.passing(run.page).filter(visible=True).first.click()
+        run.detoured(way.detour)
+    return target.expect_loaded()
+
+
+def session_expired(page: Page) -> bool:
+    """Does the page say, now, that the session expired?"""
+    return _session_expired(page).is_visible()
+
+
+def reach_login_form(run: Run) -> LoginFormPage:
+    """From the portal's home page to the NISS and password form, whether the portal shows the
+    choice of authentication first (documented: steps 2 and 3) or the form at once."""
+    HomePage(run.page).open(run.base_url).expect_loaded().log_in.click()
+    choice, form = LoginChoicePage(run.page), LoginFormPage(run.page)
+    expect(choice.landmark().or_(form.landmark()).filter(visible=True).first).to_be_visible()
+    if not form.landmark().filter(visible=True).count():
+        choice.user_login.click()
+    return arrive(run, LoginFormPage)
+
+
+@contextmanager
+def cookie_consent(run: Run) -> Iterator[None]:
+    """While the block runs, a cookie-consent banner is accepted whenever it stands in the way
+    (Playwright checks before each action and assertion), and reported."""
+    pattern = labels.COOKIES_ACCEPT.pattern
+    accept = (
+        run.page.get_by_role("button", name=pattern)
+        .or_(run.page.get_by_role("link", name=pattern))
+        .filter(visible=True)
+        .first
+    )
+
+    def handle(banner: Locator) -> None:
+        banner.click()
+        run.detoured(COOKIE_CONSENT)
+
+    run.page.add_locator_handler(accept, handle)
+    try:
+        yield
+    finally:
+        with suppress(PlaywrightError):  # a page already closed keeps no handler
+            run.page.remove_locator_handler(accept)
