@@ -9,11 +9,11 @@ from playwright.sync_api import Locator
 
 from fixtures.masking import masked_screenshot
 from flows.context import Run
+from flows.detours import SESSION_EXPIRED, Detour
 from flows.flow import Flow, Step
 from flows.runner import Observer, StepResult
 
 HIGHLIGHT = "data-sentinel-highlight"
-MASK_COLOR = "#c9d1dc"  # a quiet grey box where personal data or typed values would be
 MASK_COLOR = "#c9d1dc"  # a quiet grey box where personal data or typed values would be
 # Drawn in the page at capture time; animations and the caret are off, so pictures are stable.
 HIGHLIGHT_STYLE = (
@@ -40,6 +40,8 @@ class CapturedStep:
     # The wording on the screen (a button's or link's text), so the guide quotes what the
     # citizen sees even where the portal words a label otherwise than the documentation.
     shown: str = ""
+    # What the portal asked for on the way (a cookie banner, the login choice, ...).
+    detours: list[Detour] = field(default_factory=list)
 
 
 class GuideObserver(Observer):
@@ -49,14 +51,26 @@ class GuideObserver(Observer):
     def __init__(self) -> None:
         self.steps: list[CapturedStep] = []
         self.flow: Flow | None = None
+        self._detours: list[Detour] = []  # of the step whose picture is still to take
 
     def flow_started(self, flow: Flow, run: Run) -> None:
         self.flow = flow
         self.steps = []
+        self._detours = []
 
     def step_started(self, step: Step, run: Run, elements: Sequence[Locator]) -> None:
         if elements:
             self.steps.append(self._capture(step, run, elements))
+
+    def detour(self, step: Step, run: Run, detour: Detour) -> None:
+        if detour is SESSION_EXPIRED:
+            # The flow starts again: the guide shows that second, whole journey.
+            self.steps, self._detours = [], []
+            return
+        if self.steps and self.steps[-1].step is step:
+            self.steps[-1].detours.append(detour)
+        else:
+            self._detours.append(detour)
 
     def step_finished(self, step: Step, run: Run, result: StepResult) -> None:
         if result.passed and not any(c.step is step for c in self.steps):
@@ -79,7 +93,10 @@ class GuideObserver(Observer):
         for element in visible:
             element.evaluate(f"e => e.removeAttribute('{HIGHLIGHT}')")
         size = page.viewport_size or {"width": 0, "height": 0}
-        return CapturedStep(step, png, boxes, size["width"], size["height"], _shown(step, visible))
+        detours, self._detours = self._detours, []
+        return CapturedStep(
+            step, png, boxes, size["width"], size["height"], _shown(step, visible), detours
+        )
 
 
 def _shown(step: Step, elements: Sequence[Locator]) -> str:

@@ -24,6 +24,7 @@ section{border-top:1px solid #d5d9e0;padding-top:12px;margin-top:20px;break-insi
 h2{font-size:1.2rem;margin:.2em 0}.instruction{font-size:1.1rem}
 img{max-width:100%;height:auto;border:1px solid #d5d9e0;border-radius:6px}
 .source{color:#5a6270;font-size:.85rem}
+.note{background:#fff8e1;border-left:4px solid #f2a900;padding:6px 10px;border-radius:4px}
 @media print{main{max-width:none}section{page-break-inside:avoid}}
 """
 
@@ -59,7 +60,8 @@ def to_html(guide: Guide) -> str:
     sections = "".join(
         f"<section id='{guide.anchor(c)}'><h2>{w['step']} {html.escape(c.step.number)}</h2>"
         f"<p class='instruction'>{_bold(text.instruction(c, guide.language))}</p>"
-        f"<img alt='{w['step']} {html.escape(c.step.number)}' width='{c.width}' "
+        + _notes(c, guide.language)
+        + f"<img alt='{w['step']} {html.escape(c.step.number)}' width='{c.width}' "
         f"height='{c.height}' src='data:image/png;base64,{base64.b64encode(c.png).decode()}'>"
         + _source_note(c, guide.language)
         + "</section>"
@@ -72,6 +74,14 @@ def to_html(guide: Guide) -> str:
         f"<h1>{html.escape(title)}</h1><p>{w['intro']}</p>"
         f"<nav aria-label='{w['contents']}'><h2>{w['contents']}</h2><ol>{toc}</ol></nav>"
         f"{sections}</main></body></html>\n"
+    )
+
+
+def _notes(captured: CapturedStep, language: str) -> str:
+    label = text.words(language)["note"]
+    return "".join(
+        f"<p class='note'><strong>{label}:</strong> {html.escape(note)}</p>"
+        for note in text.notes(captured, language)
     )
 
 
@@ -96,6 +106,7 @@ def to_markdown(guide: Guide) -> str:
             "",
             text.instruction(c, guide.language),
             "",
+            *(f"> **{w['note']}:** {note}\n" for note in text.notes(c, guide.language)),
             f"![{w['step']} {c.step.number}]({guide.stem}/{image_name(c)})",
             "",
         ]
@@ -111,6 +122,7 @@ def manifest(guide: Guide) -> dict:
             {
                 "number": c.step.number,
                 "text": text.instruction(c, guide.language),
+                "notes": text.notes(c, guide.language),
                 "image": f"{guide.stem}/{image_name(c)}",
                 "sha256": hashlib.sha256(c.png).hexdigest(),
                 "size": [c.width, c.height],

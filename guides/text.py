@@ -16,6 +16,7 @@ WORDS = {
         "step": "Passo",
         "contents": "Índice",
         "source": "Documentado em",
+        "note": "Nota",
         "intro": "Guia passo a passo gerado a partir dos ecrãs do portal. Os dados pessoais "
         "estão ocultados nas imagens.",
         "lang": "pt-PT",
@@ -24,6 +25,7 @@ WORDS = {
         "step": "Step",
         "contents": "Contents",
         "source": "Documented in",
+        "note": "Note",
         "intro": "A step-by-step guide made from the portal's own screens. Personal data is "
         "hidden in the pictures.",
         "lang": "en",
@@ -44,6 +46,11 @@ def instruction(captured: CapturedStep, language: str) -> str:
         return f"{VERBS_PT[step.verb]} **{shown}**"
     gloss = "" if step.label.en == shown else f" ({step.label.en})"
     return f"{VERBS_EN[step.verb]} **{shown}**{gloss}"
+
+
+def notes(captured: CapturedStep, language: str) -> list[str]:
+    """What the portal asked for on the way to this step's screen, in the guide's language."""
+    return [d.note_pt if language == "pt" else d.note_en for d in captured.detours]
 
 
 def words(language: str) -> dict[str, str]:

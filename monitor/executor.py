@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import threading
 import time
+import traceback
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -36,6 +37,7 @@ from flows.context import (
     Run,
     TargetUnreachable,
 )
+from flows.detours import Detour
 from flows.errors import (
     FlowError,
     HarnessDefect,
@@ -82,6 +84,9 @@ class _Timings(Observer):
         self.steps.append(
             StepTiming(self.flow, step.number, result.duration_s, result.passed, step.title)
         )
+
+    def detour(self, step: Step, run: Run, detour: Detour) -> None:
+        log.info("check %s, step %s: %s", self.flow, step.number, detour.note_en)
 
 
 class WarmBrowser:
@@ -283,6 +288,12 @@ class CheckExecutor:
             return CheckResult(spec.name, started_at, "success", 0.0, attempt, steps=timings.steps)
         except Exception as error:
             # Every failure, ours included, is classified and kept: the schedule goes on.
+            # Its traceback is for --debug only (the summary and history say enough), and
+            # scrubbed as the evidence is: a Playwright error can quote what was typed.
+            if log.isEnabledFor(logging.DEBUG):
+                scrub = evidence.Scrubber(evidence.secret_values(citizen, handed))
+                trace = scrub.text(traceback.format_exc())
+                log.debug("check %s failed on attempt %d:\n%s", spec.name, attempt, trace)
             failure = CheckResult(
                 spec.name,
                 started_at,

@@ -5,7 +5,7 @@ import re
 
 from PIL import Image
 
-from flows import catalog
+from flows import catalog, detours
 from guides import text
 from guides.capture import Box, CapturedStep
 from guides.render import Guide, manifest, to_html, to_markdown
@@ -52,3 +52,17 @@ def test_the_manifest_keeps_words_pictures_and_boxes_for_checks() -> None:
     assert step["number"] == "4"
     assert step["size"] == [40, 30]
     assert step["boxes"] == [[1, 2, 10, 5]]
+
+
+def test_what_the_portal_asked_on_the_way_is_a_note_of_the_step() -> None:
+    step = captured()
+    step.detours.append(detours.CONTACTS_PROMPT)
+    notes = {"pt": detours.CONTACTS_PROMPT.note_pt, "en": detours.CONTACTS_PROMPT.note_en}
+    for language, note in notes.items():
+        guide = Guide("cmd", catalog.CMD, language, [step])
+        assert note.split(":")[0] in to_html(guide)
+        assert "Lembrar mais tarde" in to_markdown(guide)
+        assert manifest(guide)["steps"][0]["notes"] == text.notes(step, language)
+    assert "<p class='note'><strong>Nota:</strong>" in to_html(
+        Guide("x", catalog.CMD, "pt", [step])
+    )
