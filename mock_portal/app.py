@@ -12,7 +12,10 @@ from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from mock_portal import markup, store, testing_api
+from mock_portal import contract as contracts
+from mock_portal import markup as markups
+from mock_portal import store, testing_api
+from mock_portal import wording as wordings
 from mock_portal.config import PortalConfig
 from mock_portal.middleware import AccessLog, FaultInjection
 from mock_portal.screens import activation, gov, login, password_reset, registration
@@ -53,7 +56,7 @@ SCREENS = {
 def _screen_routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
     for name, endpoint in SCREENS.items():
-        for path in dict.fromkeys(markup.ROUTES[name]):
+        for path in dict.fromkeys(markups.ROUTES[name]):
             routes.append(Route(path, endpoint, methods=["GET", "POST"], name=f"{name}:{path}"))
     return routes
 
@@ -92,17 +95,25 @@ def create_app(
     *,
     config: PortalConfig | None = None,
     test_token: str | None = None,
+    contract: str = contracts.DEFAULT,
+    wording: str | None = None,
+    markup: str | None = None,
 ) -> Starlette:
     """The portal, storing its state in the SQLite file at ``db_path``.
 
     ``test_token`` enables the test-control API; it must have ``MIN_TEST_TOKEN_LENGTH``
     characters or more, since it guards every synthetic citizen (ValueError otherwise).
+    ``contract`` is what that API offers: ``full`` (all of ``contract.CAPABILITIES``) or
+    ``base`` (citizens and outbox, as a staging portal may). ``wording`` and ``markup``, when
+    given, are stored at startup as ``POST /__test__/wording`` and ``/markup`` would store
+    them, and a reset returns to them; otherwise the stored ones (or the defaults) stay.
     """
     if test_token and len(test_token) < MIN_TEST_TOKEN_LENGTH:
         raise ValueError(
             f"the test token must have at least {MIN_TEST_TOKEN_LENGTH} characters, "
             f"not {len(test_token)}"
         )
+    startup = _startup_settings(contract, wording, markup)
     portal = Portal(
         conn=store.connect(db_path),
         config=config or PortalConfig(),
@@ -112,7 +123,7 @@ def create_app(
     routes = [
         Route("/healthz", health, methods=["GET"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
-        *testing_api.ROUTES,
+        *testing_api.routes(contracts.CONTRACTS[contract]),
         *_screen_routes(),
     ]
     app = Starlette(
@@ -124,4 +135,20 @@ def create_app(
         exception_handlers={404: not_found, 405: method_not_allowed},
     )
     app.state.portal = portal
+    app.state.test_capabilities = contracts.CONTRACTS[contract]
+    app.state.startup_settings = startup
+    testing_api.set_startup(portal.conn, startup)
     return app
+
+
+def _startup_settings(contract: str, wording: str | None, markup: str | None) -> dict[str, str]:
+    """The settings to store at startup; ValueError naming a value the portal does not have."""
+    for what, value, known in (
+        ("contract", contract, tuple(contracts.CONTRACTS)),
+        ("wording", wording, tuple(wordings.PROFILES)),
+        ("markup", markup, tuple(markups.STYLES)),
+    ):
+        if value is not None and value not in known:
+            raise ValueError(f"no {what} {value!r}; the portal has: {', '.join(known)}")
+    chosen = {"wording": wording, "markup": markup}
+    return {key: value for key, value in chosen.items() if value is not None}

@@ -3,6 +3,10 @@
 Enabled only when the server has a test token; every call carries it in ``X-Test-Token``.
 Disabled: 404. Wrong or missing token: 401. JSON in and out; bad input gets 400 or 422 with
 ``{"error": "..."}`` and changes nothing.
+
+``GET /__test__/`` lists the capabilities offered (see ``contract``). A call of a capability the
+portal does not offer answers 404 to every method, as on a portal that never had it, and an
+``account`` field is then an unknown field: nothing is created.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from mock_portal import codes, markup, passwords, records, store, wording
+from mock_portal import codes, contract, markup, passwords, records, store, wording
 from mock_portal import niss as niss_rules
 from mock_portal.timekeeping import iso, now
 from mock_portal.validation import Invalid, control_character, email, mobile, pin
@@ -27,6 +31,8 @@ from mock_portal.web import read_body
 MAX_JSON_BYTES = 8192
 MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600
 FAULT_FIELDS = {"latency_ms", "error_rate", "error_status", "maintenance", "path_prefix"}
+CITIZEN_FIELDS = {"niss", "birth_date", "name", "email", "mobile", "address", "kind", "cmd"}
+EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
 
 class ApiError(Exception):
@@ -112,19 +118,22 @@ def _no_control(key: str, value: str) -> None:
         raise ApiError(400, f"{key} must not contain control characters ({found} found)")
 
 
+def _offered(request: Request) -> tuple[str, ...]:
+    return request.app.state.test_capabilities
+
+
+async def capabilities(request: Request) -> dict[str, Any]:
+    return {
+        "contract": contract.NAME,
+        "version": contract.VERSION,
+        "capabilities": list(_offered(request)),
+    }
+
+
 async def create_citizen(request: Request) -> dict[str, Any]:
     body = await _json(request)
-    unknown = set(body) - {
-        "niss",
-        "birth_date",
-        "name",
-        "email",
-        "mobile",
-        "address",
-        "kind",
-        "cmd",
-        "account",
-    }
+    known = CITIZEN_FIELDS | ({"account"} if "accounts" in _offered(request) else set())
+    unknown = set(body) - known
     if unknown:
         raise ApiError(422, f"unknown fields: {', '.join(sorted(unknown))}")
     clock = _now(request)
@@ -352,21 +361,54 @@ def _choice(key: str, field: str, allowed: tuple[str, ...]) -> Endpoint:
 
 
 async def reset(request: Request) -> dict[str, Any]:
-    store.reset(_conn(request))
+    conn = _conn(request)
+    store.reset(conn)
+    # Freshly installed as this process was started: with its startup wording and markup.
+    set_startup(conn, request.app.state.startup_settings)
     return {"reset": True}
 
 
-ROUTES = [
-    Route("/__test__/citizens", _api(create_citizen, status=201), methods=["POST"]),
-    Route("/__test__/citizens/{niss}", _api(get_citizen), methods=["GET"]),
-    Route("/__test__/outbox", _api(outbox), methods=["GET"]),
-    Route("/__test__/clock", _api(clock), methods=["GET", "POST"]),
-    Route("/__test__/faults", _api(faults), methods=["POST", "DELETE"]),
-    Route(
-        "/__test__/wording",
-        _api(_choice("wording", "profile", tuple(wording.PROFILES))),
-        methods=["POST"],
-    ),
-    Route("/__test__/markup", _api(_choice("markup", "style", markup.STYLES)), methods=["POST"]),
-    Route("/__test__/reset", _api(reset), methods=["POST"]),
+def set_startup(conn, startup: dict[str, str]) -> None:
+    """Store the settings chosen when the portal started (``sentinel mock --wording ...``),
+    as the calls that change them would."""
+    if startup:
+        with store.transaction(conn):
+            for key, value in startup.items():
+                store.set_setting(conn, key, value)
+
+
+async def _not_offered(request: Request) -> Any:
+    offered = ", ".join(_offered(request))
+    raise ApiError(
+        404,
+        f"this portal's test-control API offers only the base contract ({offered}): "
+        f"{request.method} {request.url.path} is not part of it",
+    )
+
+
+set_wording = _choice("wording", "profile", tuple(wording.PROFILES))
+set_markup = _choice("markup", "style", markup.STYLES)
+
+# Path, methods, the capability it belongs to (None: always there), handler, success status.
+CALLS: list[tuple[str, list[str], str | None, Endpoint, int]] = [
+    ("/__test__/", ["GET"], None, capabilities, 200),
+    ("/__test__/citizens", ["POST"], "citizens", create_citizen, 201),
+    ("/__test__/citizens/{niss}", ["GET"], "citizens", get_citizen, 200),
+    ("/__test__/outbox", ["GET"], "outbox", outbox, 200),
+    ("/__test__/clock", ["GET", "POST"], "clock", clock, 200),
+    ("/__test__/faults", ["POST", "DELETE"], "faults", faults, 200),
+    ("/__test__/wording", ["POST"], "wording", set_wording, 200),
+    ("/__test__/markup", ["POST"], "markup", set_markup, 200),
+    ("/__test__/reset", ["POST"], "reset", reset, 200),
 ]
+
+
+def routes(offered: tuple[str, ...]) -> list[Route]:
+    """The API's routes when it offers ``offered`` (names from ``contract.CAPABILITIES``)."""
+    found: list[Route] = []
+    for path, methods, capability, handler, status in CALLS:
+        if capability is None or capability in offered:
+            found.append(Route(path, _api(handler, status=status), methods=methods))
+        else:
+            found.append(Route(path, _api(_not_offered), methods=EVERY_METHOD))
+    return found

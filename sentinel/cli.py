@@ -15,6 +15,9 @@ from typing import NoReturn
 
 from fixtures.allure_observer import SCREENSHOT_POLICIES
 from flows.catalog import FLOWS
+from mock_portal import contract as mock_contract
+from mock_portal import markup as mock_markup
+from mock_portal import wording as mock_wording
 from mock_portal.config import ConfigError, PortalConfig, parse_assignments
 
 DEFAULT_DB = Path("reports/mock-portal/portal.db")
@@ -86,6 +89,26 @@ def build_parser() -> argparse.ArgumentParser:
         help="override a portal rule, e.g. --set code_ttl_minutes=10 (repeatable)",
     )
     mock.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    # Read from the portal itself, so a profile or style added there is offered here.
+    mock.add_argument(
+        "--contract",
+        choices=list(mock_contract.CONTRACTS),
+        default=mock_contract.DEFAULT,
+        help="what the /__test__/ API offers: full, or base (citizens and outbox only, as a "
+        "staging portal may); GET /__test__/ lists it (default: %(default)s)",
+    )
+    mock.add_argument(
+        "--wording",
+        choices=list(mock_wording.PROFILES),
+        help="the wording profile to start with, as POST /__test__/wording sets it "
+        f"(default: the stored one, else {mock_wording.DEFAULT})",
+    )
+    mock.add_argument(
+        "--markup",
+        choices=list(mock_markup.STYLES),
+        help="the markup style to start with, as POST /__test__/markup sets it "
+        f"(default: the stored one, else {mock_markup.DEFAULT})",
+    )
 
     run = commands.add_parser(
         "run",
@@ -440,6 +463,9 @@ def run_mock(args: argparse.Namespace) -> int:
             config=config,
             test_token=args.test_token or None,
             log_level=args.log_level,
+            contract=args.contract,
+            wording=args.wording,
+            markup=args.markup,
         )
     except ServeError as error:
         print(f"sentinel mock: {error}", file=sys.stderr)

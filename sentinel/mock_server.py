@@ -97,8 +97,13 @@ def serve(
     config: PortalConfig,
     test_token: str | None,
     log_level: str = "info",
+    contract: str = "full",
+    wording: str | None = None,
+    markup: str | None = None,
 ) -> None:
     """Run the portal until interrupted. Prints its URL as the first line of output.
+
+    ``contract``, ``wording`` and ``markup`` as for ``open_app``.
 
     ``ServeError`` when the settings are wrong (a short token, an exposed address without
     a token, a database that cannot be opened); ``OSError`` when it cannot listen.
@@ -106,14 +111,19 @@ def serve(
     warning = exposure_warning(host, test_token)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     # The database first: a bad --db must not be reported as a socket that cannot listen.
-    app = open_app(db, config, test_token)
+    app = open_app(db, config, test_token, contract=contract, wording=wording, markup=markup)
     sock = bind(host, port)
     if warning:
         print(warning, file=sys.stderr, flush=True)
     print(f"{READY_PREFIX}{url_of(sock)}", flush=True)
     print(f"  database: {db.resolve()}", flush=True)
-    api = "enabled (header X-Test-Token)" if test_token else "disabled (no test token)"
+    api = "disabled (no test token)"
+    if test_token:
+        api = f"enabled (header X-Test-Token), {contract} contract"
     print(f"  test-control API: {api}", flush=True)
+    for name, value in (("wording", wording), ("markup", markup)):
+        if value:
+            print(f"  {name}: {value} (set at startup)", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off")
     )
@@ -124,16 +134,36 @@ def serve(
         sys.stdout.flush()
 
 
-def open_app(db: Path, config: PortalConfig, test_token: str | None):
+def open_app(
+    db: Path,
+    config: PortalConfig,
+    test_token: str | None,
+    *,
+    contract: str = "full",
+    wording: str | None = None,
+    markup: str | None = None,
+):
     """The portal's application on the database at ``db`` (created, with its folder, when
-    missing), or a ``ServeError`` naming the database and why it cannot be used."""
+    missing), or a ``ServeError`` naming the database and why it cannot be used.
+
+    ``contract``: what the test-control API offers, ``full`` or ``base`` (citizens and outbox
+    only, as a staging portal may); ``wording`` and ``markup``: the portal's profile and style
+    from the start (None: as stored, else the defaults).
+    """
     if db.is_dir():
         raise ServeError(f"cannot use the database {db}: it is a folder; name a file in it")
     blocking = next((p for p in db.parents if p.exists() and not p.is_dir()), None)
     if blocking is not None:
         raise ServeError(f"cannot open the database {db}: {blocking} is a file, not a folder")
     try:
-        return create_app(db, config=config, test_token=test_token)
+        return create_app(
+            db,
+            config=config,
+            test_token=test_token,
+            contract=contract,
+            wording=wording,
+            markup=markup,
+        )
     except (OSError, sqlite3.Error) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
         raise ServeError(
@@ -162,14 +192,27 @@ class BackgroundMock:
 
 
 def start_in_background(
-    db: Path, token: str | None, *settings: str, log: Path | None = None
+    db: Path,
+    token: str | None,
+    *settings: str,
+    log: Path | None = None,
+    contract: str | None = None,
+    wording: str | None = None,
+    markup: str | None = None,
 ) -> BackgroundMock:
-    """Start the mock portal in its own process on a free port; returns once it listens."""
+    """Start the mock portal in its own process on a free port; returns once it listens.
+
+    ``settings`` are ``--set`` rules (``"code_ttl_minutes=5"``); ``contract``, ``wording`` and
+    ``markup`` are passed as ``sentinel mock``'s options of those names when given.
+    """
     check_token(token)
     log = log or db.with_suffix(".log")
     args = [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", str(db)]
     for setting in settings:
         args.append(f"--set={setting}")
+    for option, value in (("contract", contract), ("wording", wording), ("markup", markup)):
+        if value is not None:
+            args.append(f"--{option}={value}")
     # The token goes in the child's environment only: a command line is public (ps, /proc).
     # An inherited token must not enable the API of a mock started without one.
     env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}

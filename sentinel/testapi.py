@@ -2,6 +2,15 @@
 
 The bundled mock offers it; a staging portal may offer the same contract. Every call sends the
 test token in ``X-Test-Token``.
+
+What a portal offers is asked once, with ``GET /__test__/``::
+
+    with TestControl(url, token) as api:
+        if api.offers("accounts"):
+            api.create_citizen(name=..., birth_date=..., account={"status": "active", ...})
+
+A portal that does not answer that call (404, or not with this contract's JSON) is taken to
+offer the base contract only: citizens and their outbox.
 """
 
 from __future__ import annotations
@@ -12,6 +21,21 @@ import httpx
 
 from flows.context import TargetUnreachable
 from flows.production import host_of, is_production_host, is_production_url
+
+CONTRACT = "portal-sentinel test-control"
+# Every capability the harness knows, in the order the bundled mock lists them.
+ALL_CAPABILITIES: tuple[str, ...] = (
+    "citizens",  # POST /__test__/citizens (with "cmd"), GET /__test__/citizens/{niss}
+    "outbox",  # GET /__test__/outbox
+    "accounts",  # the "account" field of POST /__test__/citizens
+    "clock",
+    "faults",
+    "wording",
+    "markup",
+    "reset",
+)
+# What any portal's test-control API is expected to offer.
+BASE_CONTRACT: frozenset[str] = frozenset({"citizens", "outbox"})
 
 
 class TestApiError(RuntimeError):
@@ -51,6 +75,7 @@ class TestControl:
                 f"the URL {base_url!r} names the host {contacted} to the test-control client "
                 f"but {browser} to a browser: write it plainly (scheme://host:port/path)"
             )
+        self._capabilities: frozenset[str] | None = None
 
     def close(self) -> None:
         self.client.close()
@@ -61,17 +86,54 @@ class TestControl:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+    def capabilities(self) -> frozenset[str]:
+        """What this portal's test-control API offers (names of ``ALL_CAPABILITIES``, and any
+        other it lists), asked once. ``BASE_CONTRACT`` when the portal does not know the call
+        or does not answer it with this contract's JSON. A refused token is a ``TestApiError``
+        and a portal that does not answer a ``TestApiUnreachable``; neither is remembered."""
+        if self._capabilities is None:
+            self._capabilities = self._ask_capabilities()
+        return self._capabilities
+
+    def offers(self, name: str) -> bool:
+        """Whether the portal offers the capability ``name``, one of ``ALL_CAPABILITIES``."""
+        if name not in ALL_CAPABILITIES:
+            raise ValueError(
+                f"no test-control capability {name!r}; known: {', '.join(ALL_CAPABILITIES)}"
+            )
+        return name in self.capabilities()
+
+    def _ask_capabilities(self) -> frozenset[str]:
+        response = self._send("GET", "")
+        # 404 or 405: a portal whose test API predates the call, or has no such call.
+        if response.status_code in (404, 405):
+            return BASE_CONTRACT
+        self._check(response, "GET", "")
+        return _declared(response) or BASE_CONTRACT
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
         try:
-            response = self.client.request(method, f"/__test__/{path}", **kwargs)
+            return self.client.request(method, f"/__test__/{path}", **kwargs)
         except httpx.TransportError as error:
             raise TestApiUnreachable(
                 f"the portal's test-control API did not answer: {type(error).__name__}: {error}"
             ) from None
         except httpx.HTTPError as error:
             raise TestApiError(f"test-control API call failed: {error}") from None
+
+    def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        response = self._send(method, path, **kwargs)
+        self._check(response, method, path)
+        return response.json()
+
+    def _check(self, response: httpx.Response, method: str, path: str) -> None:
+        """Raise the error an unsuccessful answer means; a successful one passes."""
         if response.status_code == 404 and path == "reset":
-            raise TestApiError("this portal has no test-control API (404)")
+            # No API at all, or one that offers the base contract only (see capabilities()).
+            raise TestApiError(
+                "this portal has no test-control API, or one without reset (404)"
+                + (f": {_detail(response)}" if _detail(response) else "")
+            )
         if response.status_code == 401:
             raise TestApiError(
                 "the test token was refused (401): check the token given "
@@ -84,9 +146,8 @@ class TestControl:
                 f"to {method} /__test__/{path}"
             )
         if response.is_error:
-            detail = response.json().get("error", response.text) if response.content else ""
+            detail = _detail(response)
             raise TestApiError(f"{method} /__test__/{path}: {response.status_code} {detail}")
-        return response.json()
 
     def create_citizen(self, **record: Any) -> dict[str, Any]:
         return self._call("POST", "citizens", json=record)
@@ -114,3 +175,32 @@ class TestControl:
 
     def reset(self) -> None:
         self._call("POST", "reset")
+
+
+def _detail(response: httpx.Response) -> str:
+    """The ``error`` of a JSON answer, else its text: a staging portal's proxy may answer an
+    error with a page of its own."""
+    try:
+        answer = response.json()
+    except ValueError:
+        return response.text[:200].strip()
+    if isinstance(answer, dict) and isinstance(answer.get("error"), str):
+        return answer["error"]
+    return response.text[:200].strip()
+
+
+def _declared(response: httpx.Response) -> frozenset[str] | None:
+    """The capabilities an answer to ``GET /__test__/`` lists, or None when it is not this
+    contract's answer (a portal's own page, a redirect to a login, another API's JSON)."""
+    if not response.is_success:
+        return None
+    try:
+        answer = response.json()
+    except ValueError:
+        return None
+    if not isinstance(answer, dict) or answer.get("contract") != CONTRACT:
+        return None
+    names = answer.get("capabilities")
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        return None
+    return frozenset(names)

@@ -15,8 +15,9 @@ __all__ = ["MockServer", "api_client", "running", "start"]
 
 
 @contextmanager
-def running(db: Path, token: str | None, *settings: str) -> Iterator[MockServer]:
-    server = start(db, token, *settings)
+def running(db: Path, token: str | None, *settings: str, **options: str) -> Iterator[MockServer]:
+    """A mock for the block; ``options``: ``contract``, ``wording`` or ``markup`` at startup."""
+    server = start(db, token, *settings, **options)
     try:
         yield server
     finally:
