@@ -59,6 +59,7 @@ def test_a_foreign_mobile_receives_the_code(run_flow, citizen, test_control) -> 
 
 @allure.story("Registration by each channel")
 @pytest.mark.exclusive_portal
+@pytest.mark.portal_capability("clock")
 def test_by_letter_once_the_clock_passes_delivery(run_flow, citizen, test_control) -> None:
     person = citizen(channel="letter")
     run_flow("registration", person, channel="letter")

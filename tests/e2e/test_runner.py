@@ -81,6 +81,7 @@ def test_a_missing_documented_label_is_a_portal_defect_naming_its_step(page: Pag
 
 
 @pytest.mark.exclusive_portal
+@pytest.mark.portal_capability("faults")
 def test_a_5xx_page_is_the_portal_unavailable(
     page: Page, sentinel_target, test_control, portal_access
 ) -> None:
