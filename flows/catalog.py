@@ -13,7 +13,13 @@ from collections.abc import Callable, Sequence
 from playwright.sync_api import Locator
 
 from flows.context import Run
-from flows.detours import reach_login_form
+from flows.detours import (
+    LOGIN_FORM_AT_ONCE,
+    arrive,
+    arrive_at_login,
+    form_at_once,
+    reach_login_form,
+)
 from flows.flow import Flow, Step
 from flows.steps import channel_label, choose, click, fill, fill_code, open_portal, see
 from pages import labels
@@ -34,12 +40,26 @@ from pages.registration import ChannelPage, IdentificationPage, RegistrationDone
 
 # Shared sequences ------------------------------------------------------------------------
 def _to_login_form() -> tuple[Step, ...]:
-    """Steps 1-3 of the guide: the portal, Iniciar sessão, the portal's own user."""
+    """Steps 1-3 of the guide: the portal, Iniciar sessão, the portal's own user. A portal
+    that shows the form at once skips step 3's choice, and the report says so."""
     return (
         open_portal("1"),
-        click("2", labels.LOG_IN, lambda r: HomePage(r.page).log_in, LoginChoicePage),
-        click("3", labels.SS_USER, lambda r: LoginChoicePage(r.page).user_login, LoginFormPage),
+        Step("2", labels.LOG_IN, "click", lambda r: [HomePage(r.page).log_in], _log_in),
+        Step("3", labels.SS_USER, "click", lambda r: [LoginChoicePage(r.page).user_login], _user),
     )
+
+
+def _log_in(run: Run, elements: Sequence[Locator]) -> None:
+    elements[0].click()
+    arrive_at_login(run)
+
+
+def _user(run: Run, elements: Sequence[Locator]) -> None:
+    if form_at_once(run):
+        run.detoured(LOGIN_FORM_AT_ONCE)
+        return
+    elements[0].click()
+    arrive(run, LoginFormPage)
 
 
 def _code_then_password(

@@ -53,6 +53,13 @@ LOGIN_CHOICE = Detour(
     f"The portal showed the choice of authentication first: chose {labels.SS_USER.pt}.",
     f"O portal mostrou primeiro a escolha do modo de autenticação: escolha {labels.SS_USER.pt}.",
 )
+LOGIN_FORM_AT_ONCE = Detour(
+    "login_form_at_once",
+    labels.SS_USER,
+    "The portal showed the login form at once: there was no choice of authentication to make.",
+    "O portal mostrou logo o formulário de autenticação: não houve modo de autenticação a "
+    "escolher.",
+)
 CONTACTS_PROMPT = Detour(
     "contacts_prompt",
     labels.REMIND_LATER,
@@ -143,11 +150,24 @@ def reach_login_form(run: Run) -> LoginFormPage:
     """From the portal's home page to the NISS and password form, whether the portal shows the
     choice of authentication first (documented: steps 2 and 3) or the form at once."""
     HomePage(run.page).open(run.base_url).expect_loaded().log_in.click()
-    choice, form = LoginChoicePage(run.page), LoginFormPage(run.page)
-    expect(choice.landmark().or_(form.landmark()).filter(visible=True).first).to_be_visible()
-    if not form.landmark().filter(visible=True).count():
-        choice.user_login.click()
+    arrive_at_login(run)
+    if not form_at_once(run):
+        LoginChoicePage(run.page).user_login.click()
     return arrive(run, LoginFormPage)
+
+
+def arrive_at_login(run: Run) -> None:
+    """The login screen, as the choice of authentication or as the form itself."""
+    choice, form = LoginChoicePage(run.page), LoginFormPage(run.page)
+    shown = choice.landmark().or_(form.landmark()).filter(visible=True).first
+    expect(shown, "expected the screen LoginChoicePage or LoginFormPage").to_be_visible()
+
+
+def form_at_once(run: Run) -> bool:
+    """Is the login form shown, with no choice of authentication to make first?"""
+    form = LoginFormPage(run.page).landmark().filter(visible=True)
+    choice = LoginChoicePage(run.page).user_login.filter(visible=True)
+    return bool(form.count()) and not choice.count()
 
 
 @contextmanager

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import Page, Route
 
 from fixtures.allure_observer import AllureObserver
-from flows import detours
+from flows import catalog, detours
 from flows.context import Citizen, NoCodes, Run
 from flows.detours import Detour
 from flows.errors import PortalDefect
@@ -167,3 +167,20 @@ def test_the_allure_report_shows_each_detour_inside_its_step(
     Runner([AllureObserver()]).run(flow, run_of(page))
     step = titles.index(link.title)
     assert titles[step + 1] == f"Detour: {detours.LOGIN_CHOICE.note_en}"
+
+
+FORM_AT_ONCE = (
+    "<main><h1>Entrar</h1><form><label>NISS <input></label><label>Palavra-passe "
+    "<input type='password'></label><button type='button'>Entrar</button></form>"
+    "<a href='/registo'>Efetuar registo</a></main>"
+)
+TERMS = "<main><h1>Termos</h1><button>Li e aceito os termos e condições</button></main>"
+
+
+def test_a_portal_that_shows_the_login_form_at_once_skips_the_choice(page: Page) -> None:
+    Portal(page, {"/": HOME, "/login": FORM_AT_ONCE, "/registo": TERMS})
+    seen = Seen()
+    run = run_of(page)
+    result = Runner([seen]).run(catalog.REGISTRATION.until("4"), run)
+    assert result.passed
+    assert seen.detours == [("3", detours.LOGIN_FORM_AT_ONCE)]
