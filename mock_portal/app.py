@@ -8,7 +8,7 @@ import jinja2
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -19,7 +19,7 @@ from mock_portal import wording as wordings
 from mock_portal.config import PortalConfig
 from mock_portal.middleware import AccessLog, FaultInjection
 from mock_portal.screens import activation, gov, login, password_reset, registration
-from mock_portal.web import Portal
+from mock_portal.web import Portal, not_found_page, profile_of
 
 HERE = Path(__file__).parent
 MIN_TEST_TOKEN_LENGTH = 16  # secrets.token_urlsafe(16) has 22
@@ -68,13 +68,12 @@ async def health(request: Request) -> Response:
 
 
 async def not_found(request: Request, exc: Exception) -> Response:
-    portal: Portal = request.app.state.portal
-    html = portal.templates.get_template("not_found.html").render()
-    return HTMLResponse(html, status_code=404)
+    return not_found_page(request)
 
 
 async def method_not_allowed(request: Request, exc: Exception) -> Response:
-    return PlainTextResponse("Método não permitido.", status_code=405)
+    text = wordings.say(profile_of(request), "Método não permitido.")
+    return PlainTextResponse(text, status_code=405)
 
 
 def templates() -> jinja2.Environment:

@@ -11,11 +11,12 @@ import sqlite3
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import wraps
+from functools import partial, wraps
 from typing import Any
 from urllib.parse import parse_qsl
 
 import jinja2
+from markupsafe import Markup, escape
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
@@ -82,12 +83,24 @@ class Page:
         self.settings = cached if cached is not None else settings(self.conn)
         self.now: datetime = now(self.settings.get("clock_offset", 0))
         self.style: str = self.settings.get("markup", markup.DEFAULT)
-        self.wording: dict[str, str] = wording.PROFILES[
-            self.settings.get("wording", wording.DEFAULT)
-        ]
+        self.profile: str = self.settings.get("wording", wording.DEFAULT)
+        self.wording: dict[str, str] = wording.PROFILES[self.profile]
         self.session = sessions.load(self.conn, request.cookies.get(sessions.COOKIE), self.now)
 
     # Rendering -----------------------------------------------------------------------------
+    def say(self, sentence: str, **values: Any) -> str:
+        """A sentence as this portal's wording profile words it (``wording.say``)."""
+        return wording.say(self.profile, sentence, **values)
+
+    def say_each(self, messages: dict[str, str]) -> dict[str, str]:
+        """Field errors, each said (``say``)."""
+        return {name: self.say(message) for name, message in messages.items()}
+
+    def say_html(self, sentence: str, **values: Any) -> Markup:
+        """``say`` for a template, where a value may be markup (``<strong>Por carta</strong>``):
+        the sentence and every value that is not markup are escaped."""
+        return escape(wording.template(self.profile, sentence)).format(**values)
+
     def url(self, name: str) -> str:
         return markup.path(name, self.style)
 
@@ -148,6 +161,20 @@ class Page:
         return state
 
 
+def profile_of(request: Request) -> str:
+    """The wording profile, for a response no screen renders (404, 405)."""
+    cached = request.scope.get(SETTINGS_KEY)
+    found = cached if cached is not None else settings(request.app.state.portal.conn)
+    return found.get("wording", wording.DEFAULT)
+
+
+def not_found_page(request: Request) -> HTMLResponse:
+    """The page for a path the portal does not have. No screen ran: no session is opened."""
+    template = request.app.state.portal.templates.get_template("not_found.html")
+    html = template.render(say=partial(wording.say, profile_of(request)))
+    return HTMLResponse(html, status_code=404)
+
+
 async def read_body(request: Request, limit: int) -> bytes:
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > limit):
@@ -174,7 +201,15 @@ def screen(handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         try:
             response = await handler(page)
         except PageError as error:
-            response = page.render("error.html", status=error.status, error=error)
+            # Said here, once for every error: a message written with its values already in
+            # (see wording.say) is recognised by its template.
+            said = PageError(
+                error.status,
+                page.say(error.title),
+                page.say(error.message),
+                restart=error.restart,
+            )
+            response = page.render("error.html", status=error.status, error=said)
         needs_cookie = False
         if sessions.worth_saving(page.session):
             with transaction(page.conn):

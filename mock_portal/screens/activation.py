@@ -15,24 +15,26 @@ from mock_portal.store import transaction
 from mock_portal.timekeeping import iso
 from mock_portal.web import Page, PageError, screen
 
+HEADING = "Definir palavra-passe"
+
 
 @screen
 async def code(page: Page) -> Response:
     if page.request.method == "GET":
         return _code_form(page)
     form = await page.form()
-    values, errors, number, typed = read_niss_and_code(form)
+    values, errors, number, typed = read_niss_and_code(page, form)
     if errors:
         return _code_form(page, status=400, errors=errors, values=values)
     account = records.account(page.conn, number)
     if account is None:
-        message = (
-            "Não existe um pedido de registo para este NISS. "
-            f"Comece por «{page.wording['register']}»."
+        message = page.say(
+            "Não existe um pedido de registo para este NISS. Comece por «{register}».",
+            register=page.wording["register"],
         )
         return _code_form(page, status=400, errors={"niss": message}, values=values)
     if account.status == "active":
-        message = (
+        message = page.say(
             "Esta conta já está ativa. Inicie sessão com a sua palavra-passe ou use "
             "«Perdi a minha palavra-passe»."
         )
@@ -42,7 +44,10 @@ async def code(page: Page) -> Response:
         number,
         typed,
         "registration",
-        restart_hint=f"Se necessário, peça um novo código em «{page.wording['register']}».",
+        restart_hint=page.say(
+            "Se necessário, peça um novo código em «{register}».",
+            register=page.wording["register"],
+        ),
     )
     if refused:
         status, message = refused
@@ -58,7 +63,9 @@ def _code_form(page: Page, status: int = 200, errors=None, values=None) -> Respo
         errors=errors or {},
         values=values or {},
         heading=page.wording["activate"],
-        intro="Introduza o seu NISS e o código de verificação que recebeu no canal que indicou.",
+        intro=page.say(
+            "Introduza o seu NISS e o código de verificação que recebeu no canal que indicou."
+        ),
         action=page.url("act_code"),
     )
 
@@ -68,7 +75,7 @@ async def password(page: Page) -> Response:
     if page.request.method == "GET":
         if not page.session.get("act"):
             return page.redirect("act_code")
-        return password_form(page, heading="Definir palavra-passe", action=page.url("act_password"))
+        return password_form(page, heading=HEADING, action=page.url("act_password"))
     form = await page.form()
     state = page.step("act", restart="act_code")
     citizen = records.citizen(page.conn, state["niss"])
@@ -77,11 +84,7 @@ async def password(page: Page) -> Response:
     hashed, errors = await new_password_hash(page, form, citizen)
     if hashed is None:
         return password_form(
-            page,
-            heading="Definir palavra-passe",
-            action=page.url("act_password"),
-            status=400,
-            errors=errors,
+            page, heading=HEADING, action=page.url("act_password"), status=400, errors=errors
         )
     with transaction(page.conn):
         activated = records.activate(page.conn, citizen.niss, hashed, iso(page.now))
@@ -98,7 +101,7 @@ async def done(page: Page) -> Response:
         return page.redirect("act_code")
     return page.render(
         "notice.html",
-        heading="Conta ativada",
-        message="A sua conta na Segurança Social Direta foi ativada com sucesso.",
+        heading=page.say("Conta ativada"),
+        message=page.say("A sua conta na Segurança Social Direta foi ativada com sucesso."),
         access_link=True,
     )

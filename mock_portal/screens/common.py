@@ -16,7 +16,8 @@ CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "letter": "Por carta"}
 
 
 def channel_options(citizen: records.Citizen) -> list[dict[str, str]]:
-    """The channels offered for a citizen, each with a masked hint of where it goes."""
+    """The channels offered for a citizen, each with a masked hint of where it goes (the
+    template says the hint in the portal's wording)."""
     options = []
     for channel in citizen.channels:
         if channel == "letter":
@@ -27,24 +28,29 @@ def channel_options(citizen: records.Citizen) -> list[dict[str, str]]:
     return options
 
 
-def code_problem(check: codes.Check, *, restart_hint: str) -> tuple[int, str]:
-    """The HTTP status and message for a code that was not accepted."""
+def code_problem(page: Page, check: codes.Check, *, restart_hint: str) -> tuple[int, str]:
+    """The HTTP status and message for a code that was not accepted; ``restart_hint`` is a
+    sentence already said in the portal's wording."""
     if check.verdict is codes.Verdict.WRONG:
         left = check.attempts_left
         plural = "tentativa" if left == 1 else "tentativas"
-        return 400, f"O código não está correto. Resta-lhe {left} {plural}."
+        return 400, page.say(
+            "O código não está correto. Resta-lhe {left} {plural}.", left=left, plural=plural
+        )
     if check.verdict is codes.Verdict.EXPIRED:
-        return 400, (
+        return 400, page.say(
             "O código expirou. Confirme que está a introduzir o código mais recente (ativo) "
-            f"que recebeu. {restart_hint}"
+            "que recebeu. {hint}",
+            hint=restart_hint,
         )
     if check.verdict is codes.Verdict.USED:
-        return 400, f"Este código já foi utilizado. {restart_hint}"
+        return 400, page.say("Este código já foi utilizado. {hint}", hint=restart_hint)
     until = check.blocked_until
     when = until.strftime("%H:%M") if until else "mais tarde"
-    return 429, (
+    return 429, page.say(
         "Excedeu o número de tentativas permitidas. Por segurança, esta operação ficou "
-        f"bloqueada. Tente novamente depois das {when} (hora de Lisboa UTC)."
+        "bloqueada. Tente novamente depois das {when} (hora de Lisboa UTC).",
+        when=when,
     )
 
 
@@ -61,7 +67,7 @@ def begin_attempt(page: Page, niss: str, purpose: str, max_attempts: int) -> Non
             block_minutes=page.config.block_minutes,
         )
     if refused:
-        _, message = code_problem(refused, restart_hint="")
+        _, message = code_problem(page, refused, restart_hint="")
         raise PageError(429, "Acesso bloqueado temporariamente", message)
 
 

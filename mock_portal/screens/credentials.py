@@ -12,7 +12,7 @@ from mock_portal.validation import Invalid, code, niss
 from mock_portal.web import Form, Page
 
 
-def read_niss_and_code(form: Form) -> tuple[dict[str, str], dict[str, str], str, str]:
+def read_niss_and_code(page: Page, form: Form) -> tuple[dict[str, str], dict[str, str], str, str]:
     """The typed values, field errors, and the NISS and code when both are well formed."""
     values = {"niss": form.value("niss"), "code": form.value("code")}
     errors: dict[str, str] = {}
@@ -20,23 +20,24 @@ def read_niss_and_code(form: Form) -> tuple[dict[str, str], dict[str, str], str,
     try:
         number = niss(values["niss"])
     except Invalid as problem:
-        errors["niss"] = str(problem)
+        errors["niss"] = page.say(str(problem))
     try:
         typed = code(values["code"])
     except Invalid as problem:
-        errors["code"] = str(problem)
+        errors["code"] = page.say(str(problem))
     return values, errors, number, typed
 
 
 def check_code(page: Page, number: str, typed: str, purpose: str, restart_hint: str):
-    """(status, message) for a refused code, or None once the code is accepted and used."""
+    """(status, message) for a refused code, or None once the code is accepted and used;
+    ``restart_hint`` is said already."""
     with transaction(page.conn):
         result = codes.check(
             page.conn, niss=number, purpose=purpose, code=typed, now=page.now, config=page.config
         )
     if result.verdict is codes.Verdict.ACCEPTED:
         return None
-    return code_problem(result, restart_hint=restart_hint)
+    return code_problem(page, result, restart_hint=restart_hint)
 
 
 async def new_password_hash(
@@ -53,18 +54,19 @@ async def new_password_hash(
     )
     if found:
         field = "password_confirm" if found[-1].startswith("A confirmação") else "password"
-        return None, {field: " ".join(found)}
+        return None, {field: " ".join(page.say(problem) for problem in found)}
     # scrypt is deliberately slow: keep it off the event loop.
     hashed = await run_in_threadpool(passwords.hash_password, password, n=page.config.scrypt_n)
     return hashed, {}
 
 
 def password_form(page: Page, *, heading: str, action: str, status: int = 200, errors=None):
+    """The password and its confirmation, under ``heading`` (an official sentence)."""
     return page.render(
         "password.html",
         status=status,
         errors=errors or {},
-        heading=heading,
+        heading=page.say(heading),
         action=action,
         rules=passwords.rules_text(page.config),
     )

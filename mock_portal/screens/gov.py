@@ -34,11 +34,11 @@ async def credentials(page: Page) -> Response:
     try:
         number = mobile(values["cmd_mobile"])
     except Invalid as problem:
-        errors["cmd_mobile"] = str(problem)
+        errors["cmd_mobile"] = page.say(str(problem))
     try:
         typed_pin = pin(form.value("pin"))
     except Invalid as problem:
-        errors["pin"] = str(problem)
+        errors["pin"] = page.say(str(problem))
     if errors:
         return page.render("gov_cmd.html", status=400, errors=errors, values=values)
     citizen = records.citizen_by_cmd_mobile(page.conn, number)
@@ -50,9 +50,9 @@ async def credentials(page: Page) -> Response:
     if citizen is not None:
         result = finish_attempt(page, citizen.niss, "cmd_pin", good, page.config.cmd_max_attempts)
     if result is None or result.verdict is not codes.Verdict.ACCEPTED:
-        status, message = 401, "O número de telemóvel ou o PIN não estão corretos."
+        status, message = 401, page.say("O número de telemóvel ou o PIN não estão corretos.")
         if result is not None and result.verdict is codes.Verdict.BLOCKED:
-            status, message = code_problem(result, restart_hint="")
+            status, message = code_problem(page, result, restart_hint="")
         return page.render("gov_cmd.html", status=status, errors={"pin": message}, values=values)
     page.session.put("gov", {"niss": citizen.niss, "stage": "authorize"})
     return page.redirect("gov_authorize")
@@ -74,9 +74,9 @@ async def authorize(page: Page) -> Response:
         return page.render(
             "notice.html",
             status=200,
-            heading="Autenticação cancelada",
-            message="Cancelou a autenticação. Nenhum dado foi partilhado.",
-            next_label="Voltar a Iniciar sessão",
+            heading=page.say("Autenticação cancelada"),
+            message=page.say("Cancelou a autenticação. Nenhum dado foi partilhado."),
+            next_label=page.say("Voltar a Iniciar sessão"),
             next_route="login_choice",
         )
     citizen = records.citizen(page.conn, state["niss"])
@@ -113,7 +113,7 @@ async def security_code(page: Page) -> Response:
     try:
         typed = code(form.value("code"), "código de segurança")
     except Invalid as problem:
-        return _code_form(page, status=400, errors={"code": str(problem)})
+        return _code_form(page, status=400, errors={"code": page.say(str(problem))})
     with transaction(page.conn):
         result = codes.check(
             page.conn,
@@ -128,14 +128,19 @@ async def security_code(page: Page) -> Response:
             page.conn, state["niss"], iso(page.now)
         )
     if result.verdict is not codes.Verdict.ACCEPTED:
-        status, message = code_problem(result, restart_hint="Recomece a autenticação.")
+        status, message = code_problem(
+            page, result, restart_hint=page.say("Recomece a autenticação.")
+        )
         if result.verdict is codes.Verdict.BLOCKED:
             page.session.drop("gov")
         return _code_form(page, status=status, errors={"code": message})
     response = finish_login(page, state["niss"])
     if created:
         page.session.put(
-            "flash", "A sua conta na Segurança Social Direta foi criada com a Chave Móvel Digital."
+            "flash",
+            page.say(
+                "A sua conta na Segurança Social Direta foi criada com a Chave Móvel Digital."
+            ),
         )
     return response
 
@@ -145,9 +150,11 @@ def _code_form(page: Page, status: int = 200, errors=None) -> Response:
         "code_only.html",
         status=status,
         errors=errors or {},
-        heading="Código de segurança",
-        intro="Introduza o código de segurança temporário de 6 algarismos que enviámos "
-        "por SMS para o seu telemóvel.",
+        heading=page.say("Código de segurança"),
+        intro=page.say(
+            "Introduza o código de segurança temporário de 6 algarismos que enviámos "
+            "por SMS para o seu telemóvel."
+        ),
         label="Código de segurança",
         action=page.url("gov_code"),
         submit="Confirmar",

@@ -20,6 +20,9 @@ from mock_portal.timekeeping import iso
 from mock_portal.validation import Invalid, code, email, mask_contact, mobile, niss
 from mock_portal.web import Page, PageError, screen
 
+TWO_STEPS = "Verificação em dois passos"
+CHOOSE_CHANNEL = "Escolha um dos canais indicados."
+
 
 @screen
 async def home(page: Page) -> Response:
@@ -53,9 +56,9 @@ async def user(page: Page) -> Response:
     try:
         number = niss(values["niss"])
     except Invalid as problem:
-        errors["niss"] = str(problem)
+        errors["niss"] = page.say(str(problem))
     if not password:
-        errors["password"] = "Indique a palavra-passe."  # noqa: S105 - a message
+        errors["password"] = page.say("Indique a palavra-passe.")
     if errors:
         return _login_form(page, status=400, errors=errors, values=values)
     begin_attempt(page, number, "login", page.config.login_max_attempts)
@@ -65,17 +68,18 @@ async def user(page: Page) -> Response:
     if account and account.status == "pending":
         with transaction(page.conn):  # no password yet: nothing was guessed
             codes.withdraw_attempt(page.conn, number, "login", page.now)
-        message = (
-            "A sua conta ainda não foi ativada. Use "
-            f"«{page.wording['activate']}» com o código de verificação que recebeu."
+        message = page.say(
+            "A sua conta ainda não foi ativada. Use «{activate}» com o código de verificação "
+            "que recebeu.",
+            activate=page.wording["activate"],
         )
         return _login_form(page, status=403, errors={"niss": message}, values=values)
     result = finish_attempt(page, number, "login", good, page.config.login_max_attempts)
     if result.verdict is not codes.Verdict.ACCEPTED:
         if result.verdict is codes.Verdict.BLOCKED:
-            status, message = code_problem(result, restart_hint="")
+            status, message = code_problem(page, result, restart_hint="")
         else:
-            status, message = 401, "O NISS ou a palavra-passe não estão corretos."
+            status, message = 401, page.say("O NISS ou a palavra-passe não estão corretos.")
         return _login_form(page, status=status, errors={"password": message}, values=values)
     citizen = records.citizen(page.conn, number)
     if page.config.login_two_factor and citizen and citizen.channels != ["letter"]:
@@ -101,7 +105,7 @@ async def second_factor(page: Page) -> Response:
         chosen = form.value("channel")
         if chosen not in citizen.channels or chosen == "letter":
             return _second_factor_form(
-                page, state, status=400, errors={"channel": "Escolha um dos canais indicados."}
+                page, state, status=400, errors={"channel": page.say(CHOOSE_CHANNEL)}
             )
         with transaction(page.conn):
             codes.send(
@@ -118,7 +122,7 @@ async def second_factor(page: Page) -> Response:
     try:
         typed = code(form.value("code"), "código de autenticação")
     except Invalid as problem:
-        return _second_factor_form(page, state, status=400, errors={"code": str(problem)})
+        return _second_factor_form(page, state, status=400, errors={"code": page.say(str(problem))})
     with transaction(page.conn):
         result = codes.check(
             page.conn,
@@ -130,7 +134,9 @@ async def second_factor(page: Page) -> Response:
         )
     if result.verdict is not codes.Verdict.ACCEPTED:
         status, message = code_problem(
-            result, restart_hint="Inicie sessão de novo para receber outro código."
+            page,
+            result,
+            restart_hint=page.say("Inicie sessão de novo para receber outro código."),
         )
         if result.verdict is codes.Verdict.BLOCKED:
             page.session.drop("login")
@@ -148,9 +154,11 @@ def _second_factor_form(page: Page, state: dict, status: int = 200, errors=None)
             "channel.html",
             status=status,
             errors=errors or {},
-            heading="Verificação em dois passos",
-            intro="Por segurança, enviamos-lhe um código de autenticação. "
-            "Escolha como o quer receber.",
+            heading=page.say(TWO_STEPS),
+            intro=page.say(
+                "Por segurança, enviamos-lhe um código de autenticação. "
+                "Escolha como o quer receber."
+            ),
             options=options,
             action=page.url("login_code"),
             submit="Enviar código",
@@ -159,9 +167,11 @@ def _second_factor_form(page: Page, state: dict, status: int = 200, errors=None)
         "code_only.html",
         status=status,
         errors=errors or {},
-        heading="Verificação em dois passos",
-        intro=f"Introduza o código de autenticação que lhe enviámos "
-        f"({CHANNEL_LABELS[state['channel']]}).",
+        heading=page.say(TWO_STEPS),
+        intro=page.say(
+            "Introduza o código de autenticação que lhe enviámos ({channel}).",
+            channel=CHANNEL_LABELS[state["channel"]],
+        ),
         label="Código de autenticação",
         action=page.url("login_code"),
         submit="Validar código",
@@ -182,14 +192,14 @@ async def contacts(page: Page) -> Response:
         try:
             new_email = email(values["email"])
         except Invalid as problem:
-            errors["email"] = str(problem)
+            errors["email"] = page.say(str(problem))
     if values["mobile"].strip():
         try:
             new_mobile = mobile(values["mobile"])
         except Invalid as problem:
-            errors["mobile"] = str(problem)
+            errors["mobile"] = page.say(str(problem))
     if not errors and not (new_email or new_mobile):
-        errors["email"] = "Indique pelo menos um contacto: email ou telemóvel."
+        errors["email"] = page.say("Indique pelo menos um contacto: email ou telemóvel.")
     if errors:
         return page.render("contacts.html", status=400, errors=errors, values=values)
     chosen = "sms" if new_mobile else "email"
@@ -229,7 +239,7 @@ async def contacts_code(page: Page) -> Response:
     try:
         typed = code(form.value("code"), "código de validação")
     except Invalid as problem:
-        return _contacts_code_form(page, state, status=400, errors={"code": str(problem)})
+        return _contacts_code_form(page, state, status=400, errors={"code": page.say(str(problem))})
     with transaction(page.conn):
         result = codes.check(
             page.conn,
@@ -243,10 +253,12 @@ async def contacts_code(page: Page) -> Response:
             records.update_contacts(page.conn, citizen.niss, state["email"], state["mobile"])
             records.confirm_contacts(page.conn, citizen.niss, iso(page.now))
     if result.verdict is not codes.Verdict.ACCEPTED:
-        status, message = code_problem(result, restart_hint="Volte a indicar os contactos.")
+        status, message = code_problem(
+            page, result, restart_hint=page.say("Volte a indicar os contactos.")
+        )
         return _contacts_code_form(page, state, status=status, errors={"code": message})
     page.session.drop("contacts")
-    page.session.put("flash", "Os seus contactos foram atualizados e validados.")
+    page.session.put("flash", page.say("Os seus contactos foram atualizados e validados."))
     return page.redirect("area")
 
 
@@ -255,8 +267,8 @@ def _contacts_code_form(page: Page, state: dict, status: int = 200, errors=None)
         "code_only.html",
         status=status,
         errors=errors or {},
-        heading="Validar contactos",
-        intro=f"Enviámos um código de validação para {state['masked']}.",
+        heading=page.say("contacts_code.heading"),
+        intro=page.say("Enviámos um código de validação para {masked}.", masked=state["masked"]),
         label="Código de validação",
         action=page.url("contacts_code"),
         submit="Validar contactos",
@@ -281,8 +293,8 @@ async def logout(page: Page) -> Response:
     page.session = sessions.Session(None)
     return page.render(
         "notice.html",
-        heading="Sessão terminada",
-        message="Terminou a sessão na Segurança Social Direta.",
-        next_label="Voltar à página inicial",
+        heading=page.say("Sessão terminada"),
+        message=page.say("Terminou a sessão na Segurança Social Direta."),
+        next_label=page.say("Voltar à página inicial"),
         next_route="home",
     )

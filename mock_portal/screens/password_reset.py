@@ -16,7 +16,7 @@ from mock_portal.store import transaction
 from mock_portal.validation import Invalid, birth_date, niss
 from mock_portal.web import Page, PageError, screen
 
-HEADING = "Perdi a minha palavra-passe"
+HEADING = "reset.heading"  # said by name: its text is the label "Perdi a minha palavra-passe"
 
 
 @screen
@@ -37,7 +37,9 @@ async def start(page: Page) -> Response:
     if not errors:
         errors = _match(page, number, born)
     if errors:
-        return page.render("reset_start.html", status=400, errors=errors, values=values)
+        return page.render(
+            "reset_start.html", status=400, errors=page.say_each(errors), values=values
+        )
     page.session.put("reset", {"niss": number})
     return page.redirect("reset_channel")
 
@@ -48,12 +50,14 @@ def _match(page: Page, number: str, born) -> dict[str, str]:
     if citizen is None or citizen.birth_date != born:
         return {"birth_date": "O NISS e a data de nascimento não correspondem a uma conta."}
     if account is None:
-        return {"niss": f"Este NISS ainda não tem registo. Use «{page.wording['register']}»."}
+        message = "Este NISS ainda não tem registo. Use «{register}»."
+        return {"niss": page.say(message, register=page.wording["register"])}
     if account.status != "active":
-        return {
-            "niss": "A conta deste NISS ainda não foi ativada. Use "
-            f"«{page.wording['activate']}» com o código de verificação que recebeu."
-        }
+        message = (
+            "A conta deste NISS ainda não foi ativada. Use «{activate}» com o código de "
+            "verificação que recebeu."
+        )
+        return {"niss": page.say(message, activate=page.wording["activate"])}
     return {}
 
 
@@ -71,7 +75,7 @@ async def channel(page: Page) -> Response:
         raise PageError(409, "Pedido indisponível", "O pedido já não pode ser concluído.")
     chosen = form.value("channel")
     if chosen not in citizen.channels:
-        errors = {"channel": "Escolha um dos canais indicados."}
+        errors = {"channel": page.say("Escolha um dos canais indicados.")}
         return _channel_form(page, citizen.niss, status=400, errors=errors)
     with transaction(page.conn):
         codes.send(
@@ -96,8 +100,8 @@ def _channel_form(page: Page, number: str, status: int = 200, errors=None) -> Re
         "channel.html",
         status=status,
         errors=errors or {},
-        heading=HEADING,
-        intro="Escolha como quer receber o código para definir uma nova palavra-passe.",
+        heading=page.say(HEADING),
+        intro=page.say("Escolha como quer receber o código para definir uma nova palavra-passe."),
         options=channel_options(citizen),
         action=page.url("reset_channel"),
         submit="Pedir código de verificação",
@@ -112,9 +116,12 @@ async def sent(page: Page) -> Response:
     label = CHANNEL_LABELS[state["channel"]]
     return page.render(
         "notice.html",
-        heading="Código enviado",
-        message=f"Enviámos-lhe um código de verificação ({label}). "
-        "Introduza-o para definir uma nova palavra-passe.",
+        heading=page.say("Código enviado"),
+        message=page.say(
+            "Enviámos-lhe um código de verificação ({channel}). "
+            "Introduza-o para definir uma nova palavra-passe.",
+            channel=label,
+        ),
         next_label="Introduzir código",
         next_route="reset_code",
     )
@@ -125,7 +132,7 @@ async def code(page: Page) -> Response:
     if page.request.method == "GET":
         return _code_form(page)
     form = await page.form()
-    values, errors, number, typed = read_niss_and_code(form)
+    values, errors, number, typed = read_niss_and_code(page, form)
     if errors:
         return _code_form(page, status=400, errors=errors, values=values)
     refused = check_code(
@@ -133,7 +140,9 @@ async def code(page: Page) -> Response:
         number,
         typed,
         "password_reset",
-        restart_hint="Se necessário, peça um novo código em «Perdi a minha palavra-passe».",
+        restart_hint=page.say(
+            "Se necessário, peça um novo código em «Perdi a minha palavra-passe»."
+        ),
     )
     if refused:
         status, message = refused
@@ -148,8 +157,8 @@ def _code_form(page: Page, status: int = 200, errors=None, values=None) -> Respo
         status=status,
         errors=errors or {},
         values=values or {},
-        heading=HEADING,
-        intro="Introduza o seu NISS e o código de verificação que recebeu.",
+        heading=page.say(HEADING),
+        intro=page.say("Introduza o seu NISS e o código de verificação que recebeu."),
         action=page.url("reset_code"),
     )
 
@@ -187,7 +196,7 @@ async def done(page: Page) -> Response:
         return page.redirect("reset_start")
     return page.render(
         "notice.html",
-        heading="Palavra-passe alterada",
-        message="A sua nova palavra-passe foi definida com sucesso.",
+        heading="Palavra-passe alterada",  # a customary label: a landmark
+        message=page.say("A sua nova palavra-passe foi definida com sucesso."),
         access_link=True,
     )

@@ -58,7 +58,9 @@ async def identification(page: Page) -> Response:
     else:
         status = 400
     if errors:
-        return page.render("reg_ident.html", status=status, errors=errors, values=values)
+        return page.render(
+            "reg_ident.html", status=status, errors=page.say_each(errors), values=values
+        )
     page.session.put("reg", {"terms": True, "niss": number})
     return page.redirect("reg_channel")
 
@@ -101,9 +103,8 @@ async def channel(page: Page) -> Response:
     if citizen is None:
         raise PageError(409, "Registo indisponível", "O registo já não pode ser concluído.")
     if chosen not in citizen.channels:
-        return _channel_form(
-            page, citizen.niss, status=400, errors={"channel": "Escolha um dos canais indicados."}
-        )
+        errors = {"channel": page.say("Escolha um dos canais indicados.")}
+        return _channel_form(page, citizen.niss, status=400, errors=errors)
     with transaction(page.conn):
         if not records.create_pending_account(page.conn, citizen.niss, iso(page.now)):
             raise PageError(
@@ -139,9 +140,11 @@ def _channel_form(page: Page, number: str, status: int = 200, errors=None) -> Re
         "channel.html",
         status=status,
         errors=errors or {},
-        heading="Canal de verificação",
-        intro="A Segurança Social vai enviar-lhe um código de verificação para definir a sua "
-        "palavra-passe. Escolha como o quer receber.",
+        heading=page.say("reg_channel.heading"),
+        intro=page.say(
+            "A Segurança Social vai enviar-lhe um código de verificação para definir a sua "
+            "palavra-passe. Escolha como o quer receber."
+        ),
         options=channel_options(citizen),
         action=page.url("reg_channel"),
         submit="Pedir código de verificação",

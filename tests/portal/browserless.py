@@ -1,21 +1,29 @@
 """A citizen's way through the portal over plain HTTP, for the portal's own tests.
 
 Forms are found by their submit button's text and fields by their label text, never by the
-mock's names or ids, so the same test passes on both markups and wordings. Redirects are
-followed as a browser does.
+mock's names or ids, so the same test passes on every markup and wording. A text to look for
+is either the exact text or a pattern searched in it (a translated label's meaning). Redirects
+are followed as a browser does.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import httpx
 from bs4 import BeautifulSoup, Tag
 
+Wanted = str | re.Pattern[str]
+
 
 def _text(node: Tag) -> str:
     return " ".join(node.get_text(" ", strip=True).split())
+
+
+def _is(text: str, wanted: Wanted) -> bool:
+    return bool(wanted.search(text)) if isinstance(wanted, re.Pattern) else text == wanted
 
 
 @dataclass
@@ -56,7 +64,7 @@ class Screen:
         found += [_text(n) for n in soup.select("[role=alert] p")]
         return found
 
-    def error_for(self, label: str) -> str:
+    def error_for(self, label: Wanted) -> str:
         """The error message tied to a field (``aria-describedby``), found by its label."""
         soup = self.soup
         control = _control(soup, label)
@@ -67,20 +75,20 @@ class Screen:
         return ""
 
     # Actions ----------------------------------------------------------------------------
-    def click(self, text: str) -> Screen:
+    def click(self, text: Wanted) -> Screen:
         """Follow a link or press a button (that submits its form) with this visible text."""
         soup = self.soup
         for link in soup.find_all("a"):
-            if _text(link) == text:
+            if _is(_text(link), text):
                 return self._go("GET", urljoin(self.url, link["href"]), None)
         return self.submit(text)
 
     def submit(
         self,
-        button: str,
-        fields: dict[str, str] | None = None,
-        choices: dict[str, str] | None = None,
-        checks: list[str] | None = None,
+        button: Wanted,
+        fields: dict[Wanted, str] | None = None,
+        choices: dict[Wanted, str] | None = None,
+        checks: list[Wanted] | None = None,
         extra: dict[str, str] | None = None,
         drop: list[str] | None = None,
     ) -> Screen:
@@ -108,7 +116,7 @@ class Screen:
         action = urljoin(self.url, form.get("action") or self.url)
         return self._go(method, action, data)
 
-    def form_data(self, button: str) -> tuple[str, dict[str, str]]:
+    def form_data(self, button: Wanted) -> tuple[str, dict[str, str]]:
         """The action URL and default values of a form, to replay or tamper with it."""
         form = _button(self.soup, button).find_parent("form")
         return urljoin(self.url, form.get("action")), _defaults(form)
@@ -121,13 +129,20 @@ class Screen:
         return Screen(self.client, response)
 
 
-def _button(soup: Tag, text: str) -> Tag:
-    for node in soup.find_all("button"):
-        if _text(node) == text:
+def _buttons(soup: Tag) -> list[tuple[str, Tag]]:
+    """Every submit button with its visible text: a ``<button>`` or an ``<input>``'s value."""
+    found = [(_text(node), node) for node in soup.find_all("button")]
+    for node in soup.find_all("input", attrs={"type": "submit"}):
+        found.append((" ".join(node.get("value", "").split()), node))
+    return found
+
+
+def _button(soup: Tag, text: Wanted) -> Tag:
+    buttons = _buttons(soup)
+    for name, node in buttons:
+        if _is(name, text):
             return node
-    raise AssertionError(
-        f"no button {text!r}; buttons: {[_text(b) for b in soup.find_all('button')]}"
-    )
+    raise AssertionError(f"no button {text!r}; buttons: {[name for name, _ in buttons]}")
 
 
 def _label_text(label: Tag) -> str:
@@ -137,13 +152,15 @@ def _label_text(label: Tag) -> str:
     return _text(copy)
 
 
-def _control(scope: Tag, label_text: str) -> Tag:
+def _control(scope: Tag, label_text: Wanted) -> Tag:
+    """The control labelled so: by a ``<label>`` (wrapping it or pointing to it with ``for``)
+    or by the elements its ``aria-labelledby`` names."""
     root = scope
     document = scope
     while document.parent is not None:
         document = document.parent
     for label in root.find_all("label"):
-        if _label_text(label) != label_text:
+        if not _is(_label_text(label), label_text):
             continue
         if label.get("for"):
             control = document.find(id=label["for"])
@@ -151,12 +168,16 @@ def _control(scope: Tag, label_text: str) -> Tag:
             control = label.find(["input", "select", "textarea"])
         if control is not None:
             return control
+    for control in root.find_all(["input", "select", "textarea"], attrs={"aria-labelledby": True}):
+        names = [document.find(id=ref) for ref in control["aria-labelledby"].split()]
+        if _is(" ".join(_text(n) for n in names if n is not None), label_text):
+            return control
     raise AssertionError(f"no field labelled {label_text!r}")
 
 
-def _radio(form: Tag, legend: str, option: str) -> Tag:
+def _radio(form: Tag, legend: Wanted, option: Wanted) -> Tag:
     for fieldset in form.find_all("fieldset"):
-        if _text(fieldset.find("legend")) == legend:
+        if _is(_text(fieldset.find("legend")), legend):
             return _control(fieldset, option)
     raise AssertionError(f"no choice group {legend!r}")
 
