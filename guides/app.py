@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import secrets
+import sys
 import tempfile
+import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
 from flows import catalog
+from flows.errors import FlowError
 from guides import check
-from guides.make import make, select
+from guides.make import GuideSpec, make, select
 from guides.text import LANGUAGES
 from sentinel.browser import connect_headers, launch_options
 from sentinel.mock_server import start_in_background
@@ -36,6 +39,7 @@ class Options:
     test_token: str | None = None
     wording: str | None = None  # bundled mock only: show it in another wording profile
     connect: str | None = None  # a Playwright browser server instead of a local Chromium
+    debug: bool = False  # a failed flow's traceback too, not only its line
 
 
 def run(options: Options) -> int:
@@ -68,24 +72,46 @@ def run(options: Options) -> int:
                     browser = pw.chromium.connect(options.connect, headers=connect_headers())
                 else:
                     browser = pw.chromium.launch(**launch_options())
+                failed: list[GuideSpec] = []
+
+                def not_written(spec: GuideSpec, error: FlowError) -> None:
+                    failed.append(spec)
+                    _say_not_written(spec, error, debug=options.debug)
+
                 try:
                     target = Path(scratch) / "new" if options.check else options.out
                     written = make(
-                        specs, options.languages, options.formats, target, browser, base_url, api
+                        specs,
+                        options.languages,
+                        options.formats,
+                        target,
+                        browser,
+                        base_url,
+                        api,
+                        on_failure=not_written,
                     )
                 finally:
                     browser.close()
             if options.check:
-                return _report(options, target, [p for p in written if p.suffix == ".html"])
+                pages = [p for p in written if p.suffix == ".html"]
+                return _report(options, target, pages, unchecked=len(failed))
             for path in written:
                 print(path)
-            return 0
+            return 1 if failed else 0
         finally:
             if mock:
                 mock.stop()
 
 
-def _report(options: Options, new: Path, pages: list[Path]) -> int:
+def _say_not_written(spec: GuideSpec, error: FlowError, *, debug: bool) -> None:
+    """One line on stderr, as it happens: which guide is missing and why (the flow, the
+    step, what was expected and the guide that documents it); with ``debug`` its traceback."""
+    if debug:
+        traceback.print_exception(error, file=sys.stderr)
+    print(f"sentinel guide: no guide written for {spec.name}: {error}", file=sys.stderr, flush=True)
+
+
+def _report(options: Options, new: Path, pages: list[Path], *, unchecked: int = 0) -> int:
     stems = sorted({p.name.removesuffix(".html") for p in pages}) or sorted(
         p.name.removesuffix(".json") for p in new.glob("*.json")
     )
@@ -101,5 +127,9 @@ def _report(options: Options, new: Path, pages: list[Path]) -> int:
         for label in check.disappeared_labels(options.out, new, stem):
             print(f"{stem}: the documented label {label!r} is no longer on the screens")
             found += 1
+    if unchecked:
+        # Not "No changes.": the guides whose flow failed were not compared at all.
+        print(f"{found} change(s); {unchecked} guide(s) not checked: their flow failed.")
+        return 1
     print("No changes." if not found else f"{found} change(s).")
     return 1 if found else 0

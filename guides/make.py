@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from fixtures.citizens import provision, synthetic_faker
 from fixtures.codes import OutboxCodes
 from flows import catalog
 from flows.context import Run
+from flows.errors import FlowError
 from flows.runner import Runner
 from guides.capture import GuideObserver
 from guides.render import Guide, write
@@ -87,11 +89,22 @@ def make(
     browser: Browser,
     base_url: str,
     api: TestControl,
+    on_failure: Callable[[GuideSpec, FlowError], None] | None = None,
 ) -> list[Path]:
-    """Write every guide in every language; returns the files written."""
+    """Write every guide in every language; returns the files written.
+
+    A guide whose flow fails is not written at all, in no language or format: a guide that
+    stops halfway would teach steps the portal does not follow. With ``on_failure``, it is
+    told the failure and the other guides are made; without it, the failure is raised."""
     written: list[Path] = []
     for spec in specs:
-        flow, steps, _ = capture(spec, browser, base_url, api)
+        try:
+            flow, steps, _ = capture(spec, browser, base_url, api)
+        except FlowError as error:
+            if on_failure is None:
+                raise
+            on_failure(spec, error)
+            continue
         for language in languages:
             guide = Guide(spec.name, flow, language, steps, spec.variant.get(language, ""))
             written += write(guide, out, formats, browser)

@@ -291,7 +291,8 @@ class CheckExecutor:
             # Its traceback is for --debug only (the summary and history say enough), and
             # scrubbed as the evidence is: a Playwright error can quote what was typed.
             if log.isEnabledFor(logging.DEBUG):
-                scrub = evidence.Scrubber(evidence.secret_values(citizen, handed))
+                sent = [*handed, *self._codes_sent(citizen)]
+                scrub = evidence.Scrubber(evidence.secret_values(citizen, sent))
                 trace = scrub.text(traceback.format_exc())
                 log.debug("check %s failed on attempt %d:\n%s", spec.name, attempt, trace)
             failure = CheckResult(

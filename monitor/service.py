@@ -39,7 +39,9 @@ class Monitor:
         try:
             result = self.executor.run(spec)
         except Exception as error:
-            log.exception("check %s could not run", spec.name)
+            # One line; the traceback (our own bug, most likely) with --debug.
+            log.error("check %s could not run: %s: %s", spec.name, type(error).__name__, error)
+            log.debug("check %s could not run", spec.name, exc_info=True)
             result = CheckResult(
                 spec.name,
                 datetime.now(UTC),

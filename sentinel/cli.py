@@ -6,10 +6,11 @@ sentinel mock --host 127.0.0.1 --port 8000 --db reports/mock-portal/portal.db
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import NoReturn
 
@@ -54,6 +55,28 @@ def database_file(text: str) -> Path:
             f"such as {Path(text) / 'portal.db'}"
         )
     return Path(text)
+
+
+def unexpected_in_one_line(handler: Callable[[argparse.Namespace], int]):
+    """What no handler expected (our own bug, most likely) is one line too, pointing to
+    ``--debug``, which shows its traceback."""
+
+    @functools.wraps(handler)
+    def handle(args: argparse.Namespace) -> int:
+        try:
+            return handler(args)
+        except Exception as error:
+            if args.debug:
+                raise
+            first = str(error).strip().splitlines()[0] if str(error).strip() else ""
+            print(
+                f"sentinel {args.command}: unexpected error: {type(error).__name__}"
+                f"{': ' + first if first else ''} (run again with --debug for the traceback)",
+                file=sys.stderr,
+            )
+            return 1
+
+    return handle
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -138,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
         "every step (every) or none (off); a failed step always has one (default: %(default)s)",
     )
     add_connect(run)
+    add_debug(run, "the test session's own output and tracebacks")
     run.add_argument("--no-report", action="store_true", help="write results, skip the HTML")
     add_report_paths(run)
 
@@ -209,6 +233,7 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
         "--reminder", default="1h", help="repeat a firing alert this often (default: 1h)"
     )
     add_connect(monitor)
+    add_debug(monitor, "debug logs, with the traceback of each failed check")
     monitor.add_argument(
         "--maintenance",
         action="append",
@@ -255,11 +280,13 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
     )
     add_token_options(guide, "the test-control API token of a URL target")
     add_connect(guide)
+    add_debug(guide, "the traceback of each failed flow")
     guide.add_argument(
         "--wording", choices=["official", "guide"], default=None, help=argparse.SUPPRESS
     )  # the bundled mock's wording, for testing
 
 
+@unexpected_in_one_line
 def run_guide(args: argparse.Namespace) -> int:
     from flows.context import TargetUnreachable
     from flows.errors import PortalUnavailable, ProductionRefused
@@ -281,6 +308,7 @@ def run_guide(args: argparse.Namespace) -> int:
         test_token=args.test_token,
         wording=args.wording,
         connect=args.connect,
+        debug=args.debug,
     )
     try:
         return app.run(options)
@@ -302,6 +330,7 @@ def run_guide(args: argparse.Namespace) -> int:
         return 1
 
 
+@unexpected_in_one_line
 def run_monitor(args: argparse.Namespace) -> int:
     import logging
     from datetime import timedelta
@@ -309,7 +338,10 @@ def run_monitor(args: argparse.Namespace) -> int:
     from monitor import app
     from monitor.alerts import AlertPolicy
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=logging.DEBUG if args.debug else logging.INFO,
+        format="%(asctime)s %(name)s %(message)s",
+    )
     # httpx logs every request with its query string, which can hold an NISS.
     logging.getLogger("httpx").setLevel(logging.WARNING)
 
@@ -397,6 +429,15 @@ def add_connect(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_debug(parser: argparse.ArgumentParser, shows: str) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help=f"show {shows}; without it a failure is one line naming the flow, the step, "
+        "what was expected and the guide that documents it",
+    )
+
+
 def add_report_paths(parser: argparse.ArgumentParser) -> None:
     from sentinel.report import REPORT, RESULTS
 
@@ -478,6 +519,7 @@ def run_mock(args: argparse.Namespace) -> int:
     return 0
 
 
+@unexpected_in_one_line
 def run_flows(args: argparse.Namespace) -> int:
     from flows.catalog import with_prerequisites
     from sentinel import flow_suite, report
@@ -512,8 +554,9 @@ def run_flows(args: argparse.Namespace) -> int:
         "no:cacheprovider",
         "--rootdir",
         str(report.PROJECT_ROOT),
-        "-q",
-        "--tb=line",  # the whole story is in the Allure results; one line each here
+        # The whole story is in the Allure results, and one line per flow here; --debug
+        # shows the session as pytest tells it, tracebacks and all.
+        *(["--tb=long"] if args.debug else ["-v", "--tb=no", "--color=no"]),
         *(f"--flow={name}" for name in names),
     ]
     if args.target != "mock":
@@ -531,7 +574,18 @@ def run_flows(args: argparse.Namespace) -> int:
     pytest_args.append(f"--step-screenshots={args.step_screenshots}")
     print(f"Running {', '.join(names)} against {args.target}...", flush=True)
     # A process of its own: pytest must import (and rewrite) the harness's modules itself.
-    code = subprocess.run(pytest_args, cwd=report.PROJECT_ROOT, env=env, check=False).returncode
+    if args.debug:
+        code = subprocess.run(pytest_args, cwd=report.PROJECT_ROOT, env=env, check=False)
+        code, output = code.returncode, ""
+    else:
+        code, output = run_quietly(pytest_args, env, len(names))
+    if not any(results.glob("*-result.json")):
+        # Not one flow got as far as a result: the session itself failed (a crash, an
+        # option it refused). Its last words say why; --debug shows the rest.
+        line = report.session_failure(code, output, shown=args.debug)
+        print(f"sentinel run: {line}", file=sys.stderr)
+        print(f"Allure results: {results}")
+        return code or 1
     # Green only if every flow asked for ran and passed: a skipped, failed or missing one is not.
     outcomes = report.flow_outcomes(results, names)
     for outcome in outcomes:
@@ -543,6 +597,33 @@ def run_flows(args: argparse.Namespace) -> int:
         built = build_report(args)
         return code or built
     return code
+
+
+def run_quietly(pytest_args: list[str], env: dict[str, str], count: int) -> tuple[int, str]:
+    """Run the session with its output kept (for when it fails as a whole), showing only
+    that each flow is done, as it is done. Returns its exit code and output."""
+    from sentinel import report
+
+    kept: list[str] = []
+    with subprocess.Popen(
+        pytest_args,
+        cwd=report.PROJECT_ROOT,
+        env={**env, "PYTHONIOENCODING": "utf-8"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+    ) as session:
+        assert session.stdout is not None
+        finished: list[str] = []
+        for line in session.stdout:
+            kept.append(line)
+            flow = report.finished_flow(line)
+            if flow and flow not in finished:  # a teardown error is a second line of it
+                finished.append(flow)
+                print(f"  [{len(finished)}/{count}] {flow} finished", flush=True)
+    return session.returncode, "".join(kept)
 
 
 def build_report(args: argparse.Namespace) -> int:

@@ -93,6 +93,10 @@ _STATUSES = ("failed", "skipped", "passed")
 _PREFIXES = ("Failed: ", "Skipped: ")
 # An error's module path before its class name: "flows.errors.PortalUnavailable: ..."
 _MODULE_PATH = re.compile(r"^(?:[a-z_]\w*\.)+(?=[A-Z]\w*: )")
+# A flow error's class name where its message names its kind: "PortalDefect: [portal defect]".
+_NAMED_KIND = re.compile(r"^[A-Z]\w*: (?=\[[a-z ]+\] )")
+# A flow's failure names its step, the expected screen and the guide: a line, not a page.
+MESSAGE_LIMIT = 1000
 
 
 def flow_outcomes(results: Path, flows: Sequence[str]) -> list[FlowOutcome]:
@@ -112,11 +116,40 @@ def flow_outcomes(results: Path, flows: Sequence[str]) -> list[FlowOutcome]:
         message = ((result.get("statusDetails") or {}).get("message") or "").strip()
         message = message.splitlines()[0] if message else ""
         message = next((message[len(p) :] for p in _PREFIXES if message.startswith(p)), message)
-        message = _MODULE_PATH.sub("", message)
+        message = _NAMED_KIND.sub("", _MODULE_PATH.sub("", message))
         earlier = found.get(flow)
         if earlier is None or _STATUSES.index(status) < _STATUSES.index(earlier.status):
-            found[flow] = FlowOutcome(flow, status, message[:300])
+            found[flow] = FlowOutcome(flow, status, message[:MESSAGE_LIMIT])
     return [found.get(flow, FlowOutcome(flow, "")) for flow in flows]
+
+
+# pytest -v's line for a flow of ``sentinel run`` once it is done.
+_FINISHED = re.compile(r"::test_flow\[(?P<flow>\w+)[^\]]*\] (?:PASSED|FAILED|ERROR|SKIPPED)\b")
+# pytest's own exit codes, for a session that ended before any flow had a result.
+_EXITS = {
+    2: "was interrupted",
+    3: "failed inside pytest",
+    4: "was refused by pytest",
+    5: "collected no flow",
+}
+
+
+def finished_flow(line: str) -> str | None:
+    """The flow a line of a ``pytest -v`` session of the flows says is done, if any."""
+    match = _FINISHED.search(line)
+    return match.group("flow") if match else None
+
+
+def session_failure(code: int, output: str, *, shown: bool = False) -> str:
+    """One line for a session that ended without a single flow's result: how it ended and
+    its last words (pytest's summary or the error it died of). ``shown``: its whole output
+    was shown (``--debug``), so the line points to it rather than to ``--debug``."""
+    lines = [line.strip(" =") for line in output.splitlines()]
+    last = next((line for line in reversed(lines) if line), "")
+    how = _EXITS.get(code, f"ended with exit code {code}")
+    said = f": {last[:MESSAGE_LIMIT]}" if last else ""
+    where = "its output is above" if shown else "run again with --debug for its whole output"
+    return f"the test session {how} before any flow ran{said} ({where})"
 
 
 def _flow_of(result: dict) -> str | None:

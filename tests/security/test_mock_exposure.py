@@ -6,6 +6,7 @@ Servers bound to all interfaces here are only ever contacted on 127.0.0.1, and s
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import selectors
@@ -15,6 +16,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import SimpleNamespace
 
 import httpx
 import pytest
@@ -212,7 +214,13 @@ def test_sentinel_run_hands_the_token_to_pytest_in_its_environment(
         started.append((list(args), dict(kwargs.get("env") or os.environ)))
         return subprocess.CompletedProcess(args, 0)
 
+    def quiet_pytest_process(args, **kwargs):
+        # Without --debug the session is started with its output read, not shown.
+        pytest_process(args, **kwargs)
+        return contextlib.nullcontext(SimpleNamespace(stdout=iter(()), returncode=0))
+
     monkeypatch.setattr(cli.subprocess, "run", pytest_process)
+    monkeypatch.setattr(cli.subprocess, "Popen", quiet_pytest_process)
     cli.main(
         [
             "run",
