@@ -67,6 +67,10 @@ def run(options: Options) -> int:
         try:
             with TestControl(base_url, options.test_token) as api, sync_playwright() as pw:
                 if options.wording:
+                    if not api.offers("wording"):
+                        raise UsageError(
+                            "--wording: this portal's test-control API does not offer wording"
+                        )
                     api.set_wording(options.wording)
                 if options.connect:
                     browser = pw.chromium.connect(options.connect, headers=connect_headers())
