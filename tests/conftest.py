@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from tests.defects import DefectivePortal, portal_with_a_defect
 from tests.portal import server as mock_server
 
 TOKEN = secrets.token_urlsafe(16)
@@ -28,3 +29,10 @@ def api(portal: mock_server.MockServer) -> Iterator[httpx.Client]:
     with mock_server.api_client(portal, TOKEN) as client:
         client.post("/__test__/reset").raise_for_status()
         yield client
+
+
+@pytest.fixture(scope="module")
+def defective(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DefectivePortal]:
+    """The bundled mock with a portal defect in it (``tests/defects.py``), for one module."""
+    with portal_with_a_defect(tmp_path_factory.mktemp("defective")) as portal:
+        yield portal

@@ -3,21 +3,14 @@ and no traceback unless ``--debug``."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.defects import NAMED, PYTEST_NOISE, DefectivePortal, portal_with_a_defect, the_line
+from tests.defects import NAMED, PYTEST_NOISE, DefectivePortal, the_line
 from tests.helpers import run_sentinel
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def defective(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DefectivePortal]:
-    with portal_with_a_defect(tmp_path_factory.mktemp("defective")) as portal:
-        yield portal
 
 
 def run(portal: DefectivePortal, tmp_path: Path, *extra: str):

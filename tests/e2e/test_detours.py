@@ -90,6 +90,12 @@ def flow_of(*steps: Step) -> Flow:
     return Flow("demo", "Demo", "Demo", steps, writes=False)
 
 
+def opened(step: Step) -> Flow:
+    """Open the portal's first page, then ``step``."""
+    goto = Step("1", labels.PORTAL, "open", lambda r: [], lambda r, _: r.page.goto(PORTAL))
+    return flow_of(goto, step)
+
+
 def to_login() -> Flow:
     return flow_of(
         open_portal("1"),
@@ -117,9 +123,7 @@ def test_the_choice_shown_before_the_login_form_is_passed_by_its_label(page: Pag
     Portal(page, {"/": ACCESS, "/login": CHOICE})
     link = click("8", labels.ACCESS_LINK, lambda r: AccessPage(r.page).access_link, LoginFormPage)
     seen = Seen()
-    flow = flow_of(
-        Step("1", labels.PORTAL, "open", lambda r: [], lambda r, _: r.page.goto(PORTAL)), link
-    )
+    flow = opened(link)
     assert Runner([seen]).run(flow, run_of(page)).passed
     assert seen.detours == [("8", detours.LOGIN_CHOICE)]
     assert LoginFormPage(page).password.is_visible()
@@ -129,9 +133,7 @@ def test_the_contacts_prompt_before_the_personal_area_is_put_off(page: Page) -> 
     Portal(page, {"/": CONFIRM, "/contactos": CONTACTS, "/area": AREA})
     confirm = click("3f", labels.CONFIRM, lambda r: CmdCodePage(r.page).confirm, PersonalAreaPage)
     seen = Seen()
-    flow = flow_of(
-        Step("1", labels.PORTAL, "open", lambda r: [], lambda r, _: r.page.goto(PORTAL)), confirm
-    )
+    flow = opened(confirm)
     assert Runner([seen]).run(flow, run_of(page)).passed
     assert seen.detours == [("3f", detours.CONTACTS_PROMPT)]
 
@@ -161,9 +163,7 @@ def test_the_allure_report_shows_each_detour_inside_its_step(
     monkeypatch.setattr(allure, "attach", lambda *args, **kwargs: None)
     Portal(page, {"/": ACCESS, "/login": CHOICE})
     link = click("8", labels.ACCESS_LINK, lambda r: AccessPage(r.page).access_link, LoginFormPage)
-    flow = flow_of(
-        Step("1", labels.PORTAL, "open", lambda r: [], lambda r, _: r.page.goto(PORTAL)), link
-    )
+    flow = opened(link)
     Runner([AllureObserver()]).run(flow, run_of(page))
     step = titles.index(link.title)
     assert titles[step + 1] == f"Detour: {detours.LOGIN_CHOICE.note_en}"

@@ -3,21 +3,14 @@ line saying so and why, the other guides written; exit 1; a traceback only with 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.defects import NAMED, DefectivePortal, portal_with_a_defect, the_line
+from tests.defects import NAMED, DefectivePortal, the_line
 from tests.helpers import run_sentinel
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-
-
-@pytest.fixture(scope="module")
-def defective(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DefectivePortal]:
-    with portal_with_a_defect(tmp_path_factory.mktemp("defective")) as portal:
-        yield portal
 
 
 def guide(portal: DefectivePortal, out: Path, *extra: str):

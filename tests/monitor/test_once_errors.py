@@ -4,21 +4,14 @@ one carrying the one-line message; a traceback in the logs only with ``--debug``
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.defects import NAMED, DefectivePortal, portal_with_a_defect, the_line
+from tests.defects import NAMED, DefectivePortal, the_line
 from tests.helpers import run_sentinel
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def defective(tmp_path_factory: pytest.TempPathFactory) -> Iterator[DefectivePortal]:
-    with portal_with_a_defect(tmp_path_factory.mktemp("defective")) as portal:
-        yield portal
 
 
 def once(portal: DefectivePortal, tmp_path: Path, *extra: str):
