@@ -100,8 +100,23 @@ class GuideObserver(Observer):
 
 
 def _shown(step: Step, elements: Sequence[Locator]) -> str:
-    """The text of the action clicked; for fields and choices, the documented label."""
-    if step.verb != "click" or not elements:
+    """The text of the action clicked; for a field whose label is our translation, the
+    field's own label on the screen; otherwise the documented label."""
+    if not elements:
         return step.label.pt
-    text = " ".join(elements[0].inner_text().split())
-    return text or step.label.pt
+    if step.verb == "click":
+        return " ".join(elements[0].inner_text().split()) or step.label.pt
+    if step.label.translated and len(elements) == 1:
+        shown = " ".join(elements[0].evaluate(FIELD_LABEL).split())
+        if step.label.pattern.search(shown):
+            return shown
+    return step.label.pt
+
+
+# A field's visible label: the elements it names in aria-labelledby, its <label>, aria-label.
+FIELD_LABEL = """e => {
+  const ids = (e.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+  if (ids.length) return ids.map(i => (document.getElementById(i) || {}).innerText || '').join(' ');
+  if (e.labels && e.labels.length) return e.labels[0].innerText;
+  return e.getAttribute('aria-label') || '';
+}"""

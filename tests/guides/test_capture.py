@@ -1,0 +1,40 @@
+"""The guide observer quotes the screen: what a button says, and how a portal labels a field
+whose documented label is only our translation."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page
+
+from flows.context import Citizen, NoCodes, Run
+from flows.flow import Flow
+from flows.runner import Runner
+from flows.steps import fill
+from guides.capture import GuideObserver
+from pages import labels
+from pages.base import Screen
+
+pytestmark = pytest.mark.browser
+
+PERSON = Citizen(niss="11115611236", name="Teste", birth_date=date(1980, 1, 1), password="x")
+
+
+def shown_for(page: Page, html: str, label: labels.Label) -> str:
+    page.set_content(f"<main>{html}</main>")
+    step = fill("3", label, lambda r: Screen(r.page).field(label), lambda r: "123456")
+    observer = GuideObserver()
+    run = Run(page=page, base_url="about:blank", citizen=PERSON, codes=NoCodes(), timeout_ms=2000)
+    Runner([observer]).run(Flow("demo", "Demo", "Demo", (step,), writes=False), run)
+    return observer.steps[0].shown
+
+
+def test_a_translated_field_label_is_quoted_as_the_screen_words_it(page: Page) -> None:
+    html = "<span id=l>Código recebido</span><input aria-labelledby=l>"
+    assert shown_for(page, html, labels.VERIFICATION_CODE) == "Código recebido"
+
+
+def test_a_quoted_field_label_keeps_its_documented_wording(page: Page) -> None:
+    html = "<label>Palavra-passe: <input type=password></label>"
+    assert shown_for(page, html, labels.PASSWORD) == "Palavra-passe"
