@@ -18,7 +18,7 @@ from mock_portal import store, testing_api
 from mock_portal import wording as wordings
 from mock_portal.config import PortalConfig
 from mock_portal.middleware import AccessLog, FaultInjection
-from mock_portal.screens import activation, gov, login, password_reset, registration
+from mock_portal.screens import activation, consent, gov, login, password_reset, registration
 from mock_portal.web import Portal, not_found_page, profile_of
 
 HERE = Path(__file__).parent
@@ -50,6 +50,7 @@ SCREENS = {
     "gov_cmd": gov.credentials,
     "gov_authorize": gov.authorize,
     "gov_code": gov.security_code,
+    "cookies": consent.answer,
 }
 
 

@@ -18,6 +18,9 @@ from typing import Any
 from mock_portal.timekeeping import iso
 
 COOKIE = "ssd_sessao"
+# The answer to the sso markup's cookie banner: a cookie of the browser session, apart from the
+# portal session, so that a login, a logout or an expired session do not ask again.
+CONSENT_COOKIE = "ssd_cookies"
 
 
 @dataclass

@@ -63,8 +63,8 @@ class Form:
         return self._values.get(name, "")
 
     def value(self, logical: str) -> str:
-        classic, modern = markup.FIELDS[logical]
-        return self._values.get(classic) or self._values.get(modern) or ""
+        """The field by any of its names: a form of one markup still reads in another."""
+        return next((self._values[n] for n in markup.FIELDS[logical] if self._values.get(n)), "")
 
     def too_long(self) -> list[str]:
         """Logical names of fields longer than any valid value."""
@@ -100,6 +100,18 @@ class Page:
         """``say`` for a template, where a value may be markup (``<strong>Por carta</strong>``):
         the sentence and every value that is not markup are escaped."""
         return escape(wording.template(self.profile, sentence)).format(**values)
+
+    @property
+    def cookie_banner(self) -> bool:
+        """Whether this page shows the cookie-consent banner: on the sso markup, until the
+        citizen answers it in this browser session."""
+        return self.style == "sso" and not self.request.cookies.get(sessions.CONSENT_COOKIE)
+
+    @property
+    def here(self) -> str:
+        """This page's path and query, to come back to."""
+        url = self.request.url
+        return url.path + (f"?{url.query}" if url.query else "")
 
     def url(self, name: str) -> str:
         return markup.path(name, self.style)

@@ -314,6 +314,12 @@ PARAPHRASE: dict[str, str] = {
     "seu telemóvel.": "Escreva os 6 dígitos que acabámos de lhe enviar por SMS.",
     "A sua conta na Segurança Social Direta foi criada com a Chave Móvel Digital.": "Criámos "
     "a sua conta com os dados da Chave Móvel Digital.",
+    # The cookie-consent banner (sso markup); its actions are customary labels.
+    "Este portal utiliza cookies": "Privacidade e cookies",
+    "Usamos cookies necessários ao funcionamento do portal e, com o seu consentimento, cookies "
+    "que medem a sua utilização para o melhorar. Pode aceitar todos ou rejeitar os que não são "
+    "necessários.": "Além dos cookies indispensáveis, gostaríamos de usar cookies de "
+    "estatística. A escolha é sua.",
     # Requests the portal cannot read, and sessions.
     "Pedido inválido": "Não foi possível processar o pedido",
     "O formulário foi enviado num formato inválido.": "O formulário chegou num formato que não "

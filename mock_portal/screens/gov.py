@@ -69,7 +69,8 @@ async def authorize(page: Page) -> Response:
     state = page.step("gov", restart="gov_choice")
     if state["stage"] != "authorize":
         return page.redirect("gov_code")
-    if form.value("decision") != "autorizar":
+    # The sso markup's submit inputs send their label ("Autorizar"), the others a value.
+    if form.value("decision").casefold() != "autorizar":
         page.session.drop("gov")
         return page.render(
             "notice.html",

@@ -31,13 +31,14 @@ async def home(page: Page) -> Response:
 
 @screen
 async def choice(page: Page) -> Response:
-    # The modern markup reveals the form in place; ?metodo=utilizador opens it without script.
+    # The modern and sso markups reveal the form in place; ?metodo=utilizador opens it
+    # without script.
     expanded = page.request.query_params.get("metodo") == "utilizador"
     return page.render("login_choice.html", expanded=expanded)
 
 
 def _login_form(page: Page, status: int = 200, errors=None, values=None) -> Response:
-    template = "login_choice.html" if page.style == "modern" else "login_user.html"
+    template = "login_user.html" if page.style == "classic" else "login_choice.html"
     return page.render(
         template, status=status, errors=errors or {}, values=values or {}, expanded=True
     )
@@ -48,6 +49,8 @@ async def user(page: Page) -> Response:
     if page.request.method == "GET":
         if page.style == "modern":
             return page.render("login_choice.html", expanded=True)
+        if page.style == "sso":  # every arrival at the login screen finds it collapsed
+            return page.redirect("login_choice")
         return _login_form(page)
     form = await page.form()
     values = {"niss": form.value("niss")}

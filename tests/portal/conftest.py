@@ -19,7 +19,7 @@ PASSWORD = "Verao-Lisboa-2025"
 Citizen = dict[str, Any]
 
 
-@pytest.fixture(params=["classic", "modern"])
+@pytest.fixture(params=["classic", "modern", "sso"])
 def markup(request: pytest.FixtureRequest, api: httpx.Client) -> str:
     api.post("/__test__/markup", json={"style": request.param}).raise_for_status()
     return request.param
