@@ -89,13 +89,10 @@ class _Way:
 
 
 def _session_expired(page: Page) -> Locator:
+    # A page about the expired session, by its heading: an alert beside a form may mention the
+    # session for other reasons (an expired code: "start a new session").
     meaning = labels.SESSION_EXPIRED.pattern
-    return (
-        page.get_by_role("heading", name=meaning)
-        .or_(page.get_by_role("alert").filter(has_text=meaning))
-        .filter(visible=True)
-        .first
-    )
+    return page.get_by_role("heading", name=meaning).filter(visible=True).first
 
 
 WAYS = (

@@ -286,8 +286,8 @@ SESSION_EXPIRED = Label(
     "Sessão expirada",
     "Session expired",
     origin=TRANSLATED,
-    meaning=r"sess[ãa]o\b.*\b(expirou|expirada|terminou|terminada)"
-    r"|(expirou|expirada|terminou|terminada)\b.*\bsess[ãa]o",
+    # Expired or lapsed, or ended for inactivity; not "Sessão terminada", which a log-out says.
+    meaning=r"sess[ãa]o\b.*\b(expirou|expirada|caducou|caducada|inativ)",
 )
 
 

@@ -42,7 +42,7 @@ CHOICE = (
     "<label>NISS <input></label><label>Palavra-passe <input type='password'></label>"
     "<button type='button'>Entrar</button></form></main>"
 )
-EXPIRED = "<main><h1>A sua sessão terminou</h1><p role='alert'>Recomece.</p></main>"
+EXPIRED = "<main><h1>A sua sessão expirou</h1><p role='alert'>Recomece.</p></main>"
 ACCESS = "<main><p>Já <a href='/login'>pode efetuar o acesso na Segurança Social Direta com a sua palavra-passe</a>.</p></main>"  # noqa: E501
 CONFIRM = (
     "<main><label>Código de segurança <input></label><a href='/contactos'>Confirmar</a></main>"
