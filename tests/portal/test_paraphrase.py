@@ -412,8 +412,8 @@ def test_an_expired_session_says_so_in_any_wording(walked) -> None:
     for walk in walked.values():
         expired = walk.named["expired"]
         assert expired.status == 403
-        alert = expired.soup.find(attrs={"role": "alert"}).get_text(" ", strip=True)
+        # The harness knows the page by its heading (flows.detours), the alert says what to do.
         assert catalogue.SESSION_EXPIRED.pattern.search(expired.heading), expired.heading
-        assert catalogue.SESSION_EXPIRED.pattern.search(alert), alert
+        assert expired.soup.find(attrs={"role": "alert"}).get_text(strip=True)
         headings.add(expired.heading)
     assert len(headings) == 2, headings
