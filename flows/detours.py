@@ -44,14 +44,15 @@ class Detour:
 COOKIE_CONSENT = Detour(
     "cookie_consent",
     labels.COOKIES_ACCEPT,
-    "The portal asked for consent to cookies: accepted.",
-    "O portal pediu consentimento para cookies: foi aceite.",
+    "The portal asked for consent to cookies; they were accepted.",
+    "O portal pediu consentimento para cookies; foram aceites.",
 )
 LOGIN_CHOICE = Detour(
     "login_choice",
     labels.SS_USER,
-    f"The portal showed the choice of authentication first: chose {labels.SS_USER.pt}.",
-    f"O portal mostrou primeiro a escolha do modo de autenticação: escolha {labels.SS_USER.pt}.",
+    f"The portal showed the choice of authentication first; {labels.SS_USER.gloss()} was chosen.",
+    f"O portal mostrou primeiro a escolha do modo de autenticação; foi escolhido "
+    f"{labels.SS_USER.pt}.",
 )
 LOGIN_FORM_AT_ONCE = Detour(
     "login_form_at_once",
@@ -63,8 +64,8 @@ LOGIN_FORM_AT_ONCE = Detour(
 CONTACTS_PROMPT = Detour(
     "contacts_prompt",
     labels.REMIND_LATER,
-    f"The portal asked to update the contacts: chose {labels.REMIND_LATER.pt}.",
-    f"O portal pediu para atualizar os contactos: escolha {labels.REMIND_LATER.pt}.",
+    f"The portal then asked to update the contacts; {labels.REMIND_LATER.gloss()} was chosen.",
+    f"O portal pediu depois para atualizar os contactos; foi escolhido {labels.REMIND_LATER.pt}.",
 )
 SESSION_EXPIRED = Detour(
     "session_expired",
