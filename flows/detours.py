@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from playwright.sync_api import Error as PlaywrightError
@@ -33,12 +33,32 @@ MAX_DETOURS = 3
 
 @dataclass(frozen=True)
 class Detour:
-    """Something the portal asked for on the way, and what was done about it."""
+    """Something the portal asked for on the way, and what was done about it. The notes may
+    name what was chosen as ``{chosen}``: the portal's own words for it where they are known
+    (``shown``), else the documented label."""
 
     name: str
     label: Label  # what was acted on, or what was seen
     note_en: str
     note_pt: str
+    shown: str = ""  # the words of the element acted on, as the screen showed them
+
+    def note(self, language: str) -> str:
+        """The note in ``pt`` or ``en``, with what was chosen as the screen worded it."""
+        chosen = self.shown or self.label.pt
+        if language == "pt":
+            return self.note_pt.format(chosen=chosen)
+        gloss = "" if chosen == self.label.en else f" ({self.label.en})"
+        return self.note_en.format(chosen=chosen + gloss)
+
+    def as_shown(self, element: Locator) -> Detour:
+        """This detour, naming what was acted on in the words ``element`` shows."""
+        text = " ".join(str(element.evaluate(SHOWN_TEXT)).split())
+        return replace(self, shown=text) if text else self
+
+
+# The words a button, link or <input type=submit> shows.
+SHOWN_TEXT = "e => e.innerText || e.value || e.getAttribute('aria-label') || ''"
 
 
 COOKIE_CONSENT = Detour(
@@ -50,9 +70,8 @@ COOKIE_CONSENT = Detour(
 LOGIN_CHOICE = Detour(
     "login_choice",
     labels.SS_USER,
-    f"The portal showed the choice of authentication first; {labels.SS_USER.gloss()} was chosen.",
-    f"O portal mostrou primeiro a escolha do modo de autenticação; foi escolhido "
-    f"{labels.SS_USER.pt}.",
+    "The portal showed the choice of authentication first; {chosen} was chosen.",
+    "O portal mostrou primeiro a escolha do modo de autenticação; foi escolhido {chosen}.",
 )
 LOGIN_FORM_AT_ONCE = Detour(
     "login_form_at_once",
@@ -64,8 +83,8 @@ LOGIN_FORM_AT_ONCE = Detour(
 CONTACTS_PROMPT = Detour(
     "contacts_prompt",
     labels.REMIND_LATER,
-    f"The portal then asked to update the contacts; {labels.REMIND_LATER.gloss()} was chosen.",
-    f"O portal pediu depois para atualizar os contactos; foi escolhido {labels.REMIND_LATER.pt}.",
+    "The portal then asked to update the contacts; {chosen} was chosen.",
+    "O portal pediu depois para atualizar os contactos; foi escolhido {chosen}.",
 )
 SESSION_EXPIRED = Detour(
     "session_expired",
@@ -134,8 +153,10 @@ def arrive(run: Run, screen: type[S]) -> S:
             continue  # the page changed between the two looks: look again
         if way.passing is None:
             raise SessionExpired(f"the portal says the session expired ({way.detour.label.pt})")
-        way.passing(run.page).filter(visible=True).first.click()
-        run.detoured(way.detour)
+        element = way.passing(run.page).filter(visible=True).first
+        detour = way.detour.as_shown(element)
+        element.click()
+        run.detoured(detour)
     return target.expect_loaded()
 
 

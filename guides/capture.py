@@ -9,7 +9,7 @@ from playwright.sync_api import Locator
 
 from fixtures.masking import masked_screenshot
 from flows.context import Run
-from flows.detours import SESSION_EXPIRED, Detour
+from flows.detours import SESSION_EXPIRED, SHOWN_TEXT, Detour
 from flows.flow import Flow, Step
 from flows.runner import Observer, StepResult
 
@@ -105,7 +105,7 @@ def _shown(step: Step, elements: Sequence[Locator]) -> str:
     if not elements:
         return step.label.pt
     if step.verb == "click":
-        return " ".join(elements[0].inner_text().split()) or step.label.pt
+        return " ".join(str(elements[0].evaluate(SHOWN_TEXT)).split()) or step.label.pt
     if step.label.translated and len(elements) == 1:
         shown = " ".join(elements[0].evaluate(FIELD_LABEL).split())
         if step.label.pattern.search(shown):

@@ -50,7 +50,7 @@ def instruction(captured: CapturedStep, language: str) -> str:
 
 def notes(captured: CapturedStep, language: str) -> list[str]:
     """What the portal asked for on the way to this step's screen, in the guide's language."""
-    return [d.note_pt if language == "pt" else d.note_en for d in captured.detours]
+    return [detour.note(language) for detour in captured.detours]
 
 
 def words(language: str) -> dict[str, str]:

@@ -86,7 +86,7 @@ class _Timings(Observer):
         )
 
     def detour(self, step: Step, run: Run, detour: Detour) -> None:
-        log.info("check %s, step %s: %s", self.flow, step.number, detour.note_en)
+        log.info("check %s, step %s: %s", self.flow, step.number, detour.note("en"))
 
 
 class WarmBrowser:

@@ -11,7 +11,7 @@ from playwright.sync_api import Page
 from flows.context import Citizen, NoCodes, Run
 from flows.flow import Flow
 from flows.runner import Runner
-from flows.steps import fill
+from flows.steps import click, fill
 from guides.capture import GuideObserver
 from pages import labels
 from pages.base import Screen
@@ -38,3 +38,15 @@ def test_a_translated_field_label_is_quoted_as_the_screen_words_it(page: Page) -
 def test_a_quoted_field_label_keeps_its_documented_wording(page: Page) -> None:
     html = "<label>Palavra-passe: <input type=password></label>"
     assert shown_for(page, html, labels.PASSWORD) == "Palavra-passe"
+
+
+def test_an_input_submit_is_quoted_by_its_value(page: Page) -> None:
+    page.set_content(
+        "<main><form onsubmit='return false'>"
+        "<input type=submit value='Li e aceito os termos e condições do serviço'></form></main>"
+    )
+    step = click("5", labels.ACCEPT_TERMS, lambda r: Screen(r.page).action(labels.ACCEPT_TERMS))
+    observer = GuideObserver()
+    run = Run(page=page, base_url="about:blank", citizen=PERSON, codes=NoCodes(), timeout_ms=2000)
+    Runner([observer]).run(Flow("demo", "Demo", "Demo", (step,), writes=False), run)
+    assert observer.steps[0].shown == "Li e aceito os termos e condições do serviço"

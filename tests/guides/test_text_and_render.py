@@ -57,7 +57,7 @@ def test_the_manifest_keeps_words_pictures_and_boxes_for_checks() -> None:
 def test_what_the_portal_asked_on_the_way_is_a_note_of_the_step() -> None:
     step = captured()
     step.detours.append(detours.CONTACTS_PROMPT)
-    notes = {"pt": detours.CONTACTS_PROMPT.note_pt, "en": detours.CONTACTS_PROMPT.note_en}
+    notes = {lang: detours.CONTACTS_PROMPT.note(lang) for lang in ("pt", "en")}
     for language, note in notes.items():
         guide = Guide("cmd", catalog.CMD, language, [step])
         assert note.split(":")[0] in to_html(guide)
