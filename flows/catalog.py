@@ -14,13 +14,14 @@ from playwright.sync_api import Locator
 
 from flows.context import Run
 from flows.detours import (
+    CONTACTS_PROMPT,
     LOGIN_FORM_AT_ONCE,
     arrive,
     arrive_at_login,
     form_at_once,
     reach_login_form,
 )
-from flows.flow import Flow, Step
+from flows.flow import Flow, Step, committing
 from flows.steps import channel_label, choose, click, fill, fill_code, open_portal, see
 from pages import labels
 from pages.activation import AccessPage, CodePage, PasswordPage, ResetSentPage, ResetStartPage
@@ -76,7 +77,9 @@ def _code_then_password(
             lambda r: CodePage(r.page).code,
             purpose,
         ),
-        click(n[2], labels.CONFIRM_CODE, lambda r: CodePage(r.page).confirm, PasswordPage),
+        committing(
+            click(n[2], labels.CONFIRM_CODE, lambda r: CodePage(r.page).confirm, PasswordPage)
+        ),
         fill(n[3], labels.PASSWORD, lambda r: PasswordPage(r.page).password, password, secret=True),
         fill(
             n[4],
@@ -121,11 +124,13 @@ REGISTRATION = Flow(
         Step("7", labels.IDENTIFICATION, "fill", _identification, _fill_identification),
         click("8", labels.NEXT_CHANNEL, lambda r: IdentificationPage(r.page).next, ChannelPage),
         choose("9", labels.CHANNEL, lambda r: ChannelPage(r.page).channel(channel_label(r))),
-        click(
-            "10",
-            labels.REQUEST_CODE,
-            lambda r: ChannelPage(r.page).request_code,
-            RegistrationDonePage,
+        committing(
+            click(
+                "10",
+                labels.REQUEST_CODE,
+                lambda r: ChannelPage(r.page).request_code,
+                RegistrationDonePage,
+            )
         ),
     ),
 )
@@ -176,18 +181,22 @@ LOGIN = Flow(
             "login",
         ),
         click("9", labels.VALIDATE_CODE, lambda r: SecondFactorPage(r.page).validate, ContactsPage),
-        click("10", labels.SAVE_CONTACTS, lambda r: ContactsPage(r.page).save, ContactsCodePage),
+        committing(
+            click("10", labels.SAVE_CONTACTS, lambda r: ContactsPage(r.page).save, ContactsCodePage)
+        ),
         fill_code(
             "11",
             labels.CONTACTS_CODE,
             lambda r: ContactsCodePage(r.page).code,
             "contacts",
         ),
+        # The contacts are this flow's subject: their prompt again is a failure, not a detour.
         click(
             "12",
             labels.VALIDATE_CONTACTS,
             lambda r: ContactsCodePage(r.page).validate,
             PersonalAreaPage,
+            unless=(CONTACTS_PROMPT,),
         ),
     ),
 )
@@ -268,7 +277,9 @@ CMD = Flow(
             "cmd",
         ),
         # Back in the portal, authenticated: a first visit may ask for the contacts on the way.
-        click("3f", labels.CONFIRM, lambda r: CmdCodePage(r.page).confirm, PersonalAreaPage),
+        committing(
+            click("3f", labels.CONFIRM, lambda r: CmdCodePage(r.page).confirm, PersonalAreaPage)
+        ),
     ),
 )
 

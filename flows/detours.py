@@ -13,6 +13,7 @@ reported to the run's observers as a ``Detour``, so a report never hides what th
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
@@ -134,12 +135,18 @@ WAYS = (
 S = TypeVar("S", bound=Screen)
 
 
-def arrive(run: Run, screen: type[S]) -> S:
+def arrive(run: Run, screen: type[S], *, unless: tuple[Detour, ...] = ()) -> S:
     """The screen a step leads to, once the detours in front of it are passed (each reported
-    to the run's observers). Raises ``SessionExpired`` when the portal says the session
-    expired, and fails as ``expect_loaded`` does when neither the screen nor a detour shows."""
+    to the run's observers), except those ``unless`` names: a step that is itself about the
+    contacts must not put their prompt off. Raises ``SessionExpired`` when the portal says
+    the session expired, and fails as ``expect_loaded`` does when neither the screen nor a
+    detour shows."""
     target = screen(run.page)
-    ways = [way for way in WAYS if issubclass(screen, way.towards)]
+    ways = [
+        way
+        for way in WAYS
+        if issubclass(screen, way.towards) and way.detour.name not in {d.name for d in unless}
+    ]
     for _ in range(MAX_DETOURS):
         either = target.landmark()
         for way in ways:
@@ -152,7 +159,8 @@ def arrive(run: Run, screen: type[S]) -> S:
         if way is None:
             continue  # the page changed between the two looks: look again
         if way.passing is None:
-            raise SessionExpired(f"the portal says the session expired ({way.detour.label.pt})")
+            said = " ".join(way.sign(run.page).inner_text().split())
+            raise SessionExpired(f"the portal says the session expired: {said!r}")
         element = way.passing(run.page).filter(visible=True).first
         detour = way.detour.as_shown(element)
         element.click()
@@ -189,14 +197,24 @@ def form_at_once(run: Run) -> bool:
     return bool(form.count()) and not choice.count()
 
 
+# Where a cookie banner lives, and what it is about.
+BANNER_ROLES = ("alertdialog", "region", "complementary", "contentinfo", "banner", "form")
+COOKIES = re.compile(r"cookie", re.IGNORECASE)
+
+
 @contextmanager
 def cookie_consent(run: Run) -> Iterator[None]:
     """While the block runs, a cookie-consent banner is accepted whenever it stands in the way
     (Playwright checks before each action and assertion), and reported."""
     pattern = labels.COOKIES_ACCEPT.pattern
+    # Only an "Aceitar" in a banner about cookies: the same word may consent to other things.
+    banner = run.page.get_by_role("dialog")
+    for role in BANNER_ROLES:
+        banner = banner.or_(run.page.get_by_role(role))
+    banner = banner.filter(has_text=COOKIES)
     accept = (
-        run.page.get_by_role("button", name=pattern)
-        .or_(run.page.get_by_role("link", name=pattern))
+        banner.get_by_role("button", name=pattern)
+        .or_(banner.get_by_role("link", name=pattern))
         .filter(visible=True)
         .first
     )

@@ -47,6 +47,9 @@ class Step:
     act: Act
     # The step types a secret (password, PIN, code): observers must not show its values.
     secret: bool = False
+    # Once it has passed, the portal's records have changed (a request made, a code used): a
+    # flow whose session expires after it is not started again, or it would do it twice.
+    commits: bool = False
 
     @property
     def title(self) -> str:
@@ -88,3 +91,8 @@ class Flow:
         if number not in numbers:
             raise ValueError(f"flow {self.name!r} has no step {number!r}")
         return replace(self, steps=self.steps[: numbers.index(number) + 1])
+
+
+def committing(step: Step) -> Step:
+    """The step, marked as one that changes the portal's records (``Step.commits``)."""
+    return replace(step, commits=True)

@@ -138,11 +138,13 @@ class Runner:
                         results.append(result)
                         if not result.passed:
                             break
-                    if attempt == 1 and _expired(results, run):
+                    if attempt == 1 and _expired(results, run) and not _committed(results):
                         # Once: a session that expires again is the portal's failure.
                         run.detoured(SESSION_EXPIRED)
                         continue
                     break
+                if _expired(results, run):
+                    results[-1] = _expiry(results[-1], flow)
         finally:
             run.on_detour = lambda detour: None
             run.page.remove_listener("response", navigation)
@@ -187,6 +189,26 @@ def _expired(results: list[StepResult], run: Run) -> bool:
         return False
     error = results[-1].error
     return isinstance(error.cause if error else None, SessionExpired) or session_expired(run.page)
+
+
+def _expiry(result: StepResult, flow: Flow) -> StepResult:
+    """The failed step, its error naming the expired session the portal shows."""
+    error = result.error
+    if error is not None and isinstance(error.cause, SessionExpired):
+        return result
+    failure = PortalDefect(
+        f"step {result.step.title} of {flow.name}: the portal says the session expired",
+        flow=flow.name,
+        step=result.step.number,
+        cause=error.cause if error else None,
+    )
+    return StepResult(result.step, False, result.duration_s, failure, result.elements)
+
+
+def _committed(results: list[StepResult]) -> bool:
+    """Has a step that changes the portal's records passed? Then starting again would do
+    it twice: the expired session is the flow's failure."""
+    return any(result.passed and result.step.commits for result in results)
 
 
 def production_guard(flow: Flow, run: Run) -> ProductionGuard | None:

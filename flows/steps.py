@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from playwright.sync_api import Locator, expect
 
 from flows.context import Run
-from flows.detours import arrive
+from flows.detours import Detour, arrive
 from flows.flow import Step
 from pages import labels
 from pages.base import Screen
@@ -26,14 +26,22 @@ def open_portal(number: str) -> Step:
     return Step(number, labels.PORTAL, "open", lambda run: [], act)
 
 
-def click(number: str, label: Label, where: Where, then: type[Screen] | None = None) -> Step:
+def click(
+    number: str,
+    label: Label,
+    where: Where,
+    then: type[Screen] | None = None,
+    *,
+    unless: tuple[Detour, ...] = (),
+) -> Step:
     """Click the element; when ``then`` is given, check that its screen follows (past any
-    screen the portal puts in between: ``flows.detours``)."""
+    screen the portal puts in between, except the detours ``unless`` names:
+    ``flows.detours``)."""
 
     def act(run: Run, elements: Sequence[Locator]) -> None:
         elements[0].click()
         if then is not None:
-            arrive(run, then)
+            arrive(run, then, unless=unless)
 
     return Step(number, label, "click", lambda run: [where(run)], act)
 

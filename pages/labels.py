@@ -168,7 +168,8 @@ NEXT_CHANNEL = Label(
     "Seguinte: Canal de verificação", "Next: Verification Channel", source=_g("registration 8")
 )
 CHANNEL = Label("Canal de verificação", "Verification channel", source=_g("registration 8"))
-EMAIL = Label("Email", "email", source=f"{GUIDE_001} registration 5")
+# The guides name the channel in English sentences only: the screens' word, either spelling.
+EMAIL = Label("Email", "email", variants=("E-mail",), origin=CUSTOMARY)
 SMS = Label("SMS", "SMS (text message to your mobile phone)", source=_g("registration 9"))
 LETTER = Label("Por carta", "by letter", source=_g("registration 9"))
 REQUEST_CODE = Label(
@@ -179,7 +180,8 @@ REGISTRATION_DONE = Label(
     "The request to access the Social Security Portal has been successfully completed.",
     source=_g("registration, after step 10"),
     origin=TRANSLATED,
-    meaning=r"sucesso|efetuad|conclu|registad",
+    # Done, made, sent: not "registado", which an account already registered says too.
+    meaning=r"sucesso|efetuad|conclu|envi[áa]mos|foi\s+enviad",
 )
 
 # Activation -------------------------------------------------------------------------------
@@ -206,7 +208,7 @@ PASSWORD_CONFIRMATION = Label(
     source=_g("activation 6"),
     origin=TRANSLATED,
     # Confirm, repeat or type again, before or after the word: never the password itself.
-    meaning=r"(confirm|repet|repit|reintroduz|novamente|outra\s+vez).*palavra-passe"
+    meaning=r"(confirm|repet|repit|reintroduz|volte\s+a|novamente|outra\s+vez).*palavra-passe"
     r"|palavra-passe.*(confirm|repet|repit|novamente|outra\s+vez)",
 )
 CONFIRM_PASSWORD = Label("Confirmar palavra-passe", "Confirm password", source=_g("activation 7"))
@@ -241,7 +243,7 @@ CONTACTS_CODE = Label("Código de validação", "Validation code", origin=CUSTOM
 VALIDATE_CONTACTS = Label("Validar contactos", "Validate contacts", origin=CUSTOMARY)
 REMIND_LATER = Label("Lembrar mais tarde", "Remind me later", origin=CUSTOMARY)
 LOG_OUT = Label("Terminar sessão", "Log out", origin=CUSTOMARY)
-PERSONAL_AREA = Label("Segurança Social Direta", "Social Security Online Service", origin=CUSTOMARY)
+PERSONAL_AREA = Label("Segurança Social Direta", "Social Security Online Service")
 
 # Password reset ---------------------------------------------------------------------------
 NEXT = Label("Seguinte", "Next", origin=CUSTOMARY)
@@ -287,7 +289,9 @@ SESSION_EXPIRED = Label(
     "Session expired",
     origin=TRANSLATED,
     # Expired or lapsed, or ended for inactivity; not "Sessão terminada", which a log-out says.
-    meaning=r"sess[ãa]o\b.*\b(expirou|expirada|caducou|caducada|inativ)",
+    # Not a notice that sessions end after some inactivity, nor an account that is inactive.
+    meaning=r"sess[ãa]o\s+(expirou|expirada|caducou|caducada|terminou\s+por\s+inatividade)"
+    r"|(expirou|esgotou)\s+o\s+tempo\s+da\s+sess[ãa]o",
 )
 
 

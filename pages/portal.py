@@ -67,7 +67,8 @@ class LoginFormPage(Screen):
         return self.action(labels.LOST_PASSWORD)
 
     def landmarks(self) -> tuple[Locator, ...]:
-        return (self.password,)
+        # The password with Entrar: a new password's screen has the field, not the action.
+        return (self.password, self.enter)
 
 
 class SecondFactorPage(Screen):

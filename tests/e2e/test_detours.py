@@ -18,11 +18,12 @@ from flows import catalog, detours
 from flows.context import Citizen, NoCodes, Run
 from flows.detours import Detour
 from flows.errors import PortalDefect
-from flows.flow import Flow, Step
+from flows.flow import Flow, Step, committing
 from flows.runner import Observer, Runner
 from flows.steps import click, open_portal
 from pages import labels
 from pages.activation import AccessPage
+from pages.base import Screen
 from pages.gov import CmdCodePage
 from pages.portal import HomePage, LoginChoicePage, LoginFormPage, PersonalAreaPage
 
@@ -188,3 +189,64 @@ def test_a_portal_that_shows_the_login_form_at_once_skips_the_choice(page: Page)
     result = Runner([seen]).run(catalog.REGISTRATION.until("4"), run)
     assert result.passed
     assert seen.detours == [("3", detours.LOGIN_FORM_AT_ONCE.name)]
+
+
+def test_the_contacts_prompt_after_validating_the_contacts_is_a_failure(page: Page) -> None:
+    # Login's step 12 is about the contacts: their prompt again means they were not saved.
+    validate = catalog.LOGIN.steps[-1]
+    Portal(
+        page,
+        {
+            "/": "<main><button onclick=\"location='/contactos'\">Validar contactos"
+            "</button></main>",
+            "/contactos": CONTACTS,
+            "/area": AREA,
+        },
+    )
+    result = Runner().run(opened(validate), run_of(page), raise_on_failure=False)
+    assert not result.passed
+    assert result.error is not None
+    assert result.error.step == "12"
+
+
+def test_an_expiry_after_a_step_that_wrote_does_not_start_the_flow_again(page: Page) -> None:
+    request = click(
+        "10",
+        labels.REQUEST_CODE,
+        lambda r: Screen(r.page).action(labels.REQUEST_CODE),
+        PersonalAreaPage,
+    )
+    flow = flow_of(
+        open_portal("1"),
+        committing(request),
+        click("11", labels.LOG_OUT, lambda r: PersonalAreaPage(r.page).log_out, LoginChoicePage),
+    )
+    Portal(
+        page,
+        {
+            "/": "<main><a href='/pedido'>Iniciar sessão</a><button onclick=\"location="
+            "'/pedido'\">Pedir código de verificação</button></main>",
+            "/pedido": AREA.replace("<button>", "<button onclick=\"location='/login'\">"),
+            "/login": EXPIRED,
+        },
+    )
+    seen = Seen()
+    result = Runner([seen]).run(flow, run_of(page), raise_on_failure=False)
+    assert seen.started.count("10") == 1  # never asked twice
+    assert seen.detours == []
+    assert result.error is not None
+    assert "session expired" in str(result.error)
+
+
+def test_an_aceitar_that_is_no_cookie_banner_is_left_alone(page: Page) -> None:
+    Portal(
+        page,
+        {
+            "/": HOME + "<p><button onclick=\"this.textContent='aceite'\">Aceitar</button>"
+            " as condições</p>",
+            "/login": CHOICE,
+        },
+    )
+    seen = Seen()
+    assert Runner([seen]).run(to_login(), run_of(page)).passed
+    assert seen.detours == []  # the step acts only past a banner about cookies

@@ -68,3 +68,40 @@ def test_documented_labels_name_their_guide_and_step() -> None:
 )
 def test_what_changes_no_meaning_is_tolerated(label: labels.Label, text: str) -> None:
     assert label.pattern.match(text)
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        (labels.REGISTRATION_DONE, "O seu pedido de registo ficou concluído."),
+        (labels.REGISTRATION_DONE, "Enviámos-lhe um código de verificação por SMS."),
+        (labels.REGISTRATION_DONE, "Pedido efetuado com sucesso"),
+        (labels.PASSWORD_CONFIRMATION, "Volte a introduzir a palavra-passe"),
+        (labels.PASSWORD_CONFIRMATION, "Repita a palavra-passe"),
+        (labels.SESSION_EXPIRED, "A sua sessão expirou"),
+        (labels.SESSION_EXPIRED, "Sessão expirada"),
+        (labels.SESSION_EXPIRED, "Expirou o tempo da sessão"),
+        (labels.CONTACTS, "Confirme os seus contactos"),
+    ],
+)
+def test_a_translated_label_is_found_in_other_words_that_keep_its_meaning(
+    label: labels.Label, text: str
+) -> None:
+    assert label.pattern.search(text)
+
+
+@pytest.mark.parametrize(
+    ("label", "text"),
+    [
+        (labels.REGISTRATION_DONE, "Este NISS já se encontra registado."),
+        (labels.PASSWORD_CONFIRMATION, "Palavra-passe"),
+        (labels.SESSION_EXPIRED, "Sessão terminada"),
+        (labels.SESSION_EXPIRED, "Por segurança, a sessão termina após 15 minutos de inatividade"),
+        (labels.SESSION_EXPIRED, "Não é possível iniciar sessão: a sua conta está inativa"),
+        (labels.SESSION_EXPIRED, "O código expirou. Inicie sessão de novo"),
+    ],
+)
+def test_a_translated_label_is_not_found_in_words_that_mean_something_else(
+    label: labels.Label, text: str
+) -> None:
+    assert not label.pattern.search(text)

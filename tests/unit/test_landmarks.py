@@ -125,11 +125,19 @@ def exact_translation(asked: Asked) -> labels.Label | None:
                 return None  # by meaning: allowed
             if name is label.exact or any(name.fullmatch(w) for w in label.wordings):
                 return label
-        elif isinstance(name, str) and any(
-            w.lower() in " ".join(name.split()).lower() for w in label.wordings
+        elif (
+            isinstance(name, str)
+            and any(w.lower() in " ".join(name.split()).lower() for w in label.wordings)
+            and not _documented(name)
         ):
             return label
     return None
+
+
+def _documented(text: str) -> bool:
+    """Is ``text`` the wording of a quoted or customary label (which may hold a translated
+    one's words: "Pedir código de verificação")?"""
+    return any(_same(text, label) for label in labels.catalogue().values() if not label.translated)
 
 
 def asked_in(node: Asked | Recorded) -> list[Asked]:
@@ -152,6 +160,9 @@ def anchored(node: Asked | Recorded) -> bool:
 def problems(screen: type[Screen]) -> list[str]:
     """What is wrong with a page object's landmarks; empty when nothing is."""
     found: list[str] = []
+    for method in ("landmark", "expect_loaded"):
+        if method in vars(screen):
+            found.append(f"overrides {method}(): say what shows the screen in landmarks()")
     landmarks = screen(RecordingPage()).landmarks()  # type: ignore[arg-type]
     for asked in (a for landmark in landmarks for a in asked_in(landmark)):
         translated = exact_translation(asked)
@@ -237,3 +248,26 @@ def test_a_translation_matched_word_for_word_fails_beside_a_documented_label() -
 
 def test_a_selector_of_our_own_markup_fails_the_check() -> None:
     assert any("selector" in problem for problem in problems(OurOwnMarkup))
+
+
+class OverridesWhatArriveWaitsFor(Screen):
+    def landmarks(self):
+        return (self.action(labels.ACTIVATE),)
+
+    def landmark(self):
+        return self.page.get_by_text(labels.REGISTRATION_DONE.pt)
+
+
+def test_a_page_object_may_not_wait_for_something_else_than_its_landmarks() -> None:
+    assert any(
+        "overrides landmark()" in problem for problem in problems(OverridesWhatArriveWaitsFor)
+    )
+
+
+class QuotedLabelWrittenOut(Screen):
+    def landmarks(self):
+        return (self.page.get_by_role("button", name="Pedir código de verificação"),)
+
+
+def test_a_quoted_label_holding_a_translated_ones_words_is_no_translation() -> None:
+    assert problems(QuotedLabelWrittenOut) == []
