@@ -102,3 +102,14 @@ def test_fields_and_choices_are_found_by_their_names(page: Page, portal, sso) ->
     expect(page.get_by_label("NISS")).to_have_accessible_description(re.compile("Indique o NISS"))
     expect(page.get_by_label("NISS")).to_have_attribute("aria-invalid", "true")
     expect(page.get_by_role("radio", name="Cidadão")).to_be_checked()
+
+
+def test_the_keyboard_cannot_reach_the_page_behind_the_banner(page: Page, portal, sso) -> None:
+    page.goto(portal.url)
+    for _ in range(6):
+        page.keyboard.press("Tab")
+        inside = page.evaluate(
+            "() => !document.activeElement || document.activeElement === document.body"
+            " || !!document.activeElement.closest('[role=dialog]')"
+        )
+        assert inside
