@@ -1,0 +1,90 @@
+"""The monitor's web application: the status page, a failed check's evidence, ``/metrics``.
+
+A Starlette app; ``/metrics`` is prometheus_client's own ASGI app on the monitor's registry.
+Every route answers GET and HEAD; another method gets 405 naming them, another path 404.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from prometheus_client import make_asgi_app
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.routing import Route
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from monitor import status
+
+if TYPE_CHECKING:
+    from monitor.service import Monitor
+
+# What the executor keeps; Starlette adds "; charset=utf-8" to text (the note is UTF-8).
+EVIDENCE_TYPES = {".png": "image/png", ".zip": "application/zip", ".txt": "text/plain"}
+
+
+def create_app(monitor: Monitor) -> Starlette:
+    def page(request: Request) -> Response:
+        names = [check.name for check in monitor.checks]
+        return HTMLResponse(status.render(monitor.history, names, datetime.now(UTC)))
+
+    def evidence(request: Request) -> Response:
+        path = evidence_file(monitor.executor.evidence_dir, request.path_params["relative"])
+        if path is None:
+            raise HTTPException(404)
+        kind = EVIDENCE_TYPES.get(path.suffix, "application/octet-stream")
+        return Response(path.read_bytes(), media_type=kind)
+
+    metrics = _AsgiEndpoint(make_asgi_app(registry=monitor.metrics.registry))
+    app = Starlette(
+        routes=[
+            Route("/", page),
+            Route("/index.html", page),
+            Route("/metrics", metrics, methods=["GET"]),
+            Route("/evidence/{relative:path}", evidence),
+        ],
+        exception_handlers={404: _not_found, 405: _method_not_allowed},
+    )
+    app.router.redirect_slashes = False  # /metrics/ is not /metrics: 404, as any other path
+    return app
+
+
+def evidence_file(root: Path, relative: str) -> Path | None:
+    """The file at ``relative`` in the evidence folder ``root``; None when there is none, or
+    when the path (``..``, an absolute path, a symbolic link) leads anywhere outside it."""
+    root = root.resolve()
+    try:
+        path = (root / relative).resolve()
+        if path.is_file() and root in path.parents:
+            return path
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        pass
+    return None
+
+
+class _AsgiEndpoint:
+    """An ASGI app as a route's endpoint: Starlette takes a plain function (which
+    ``make_asgi_app`` returns) for a request handler, an object for an ASGI app."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self.app(scope, receive, send)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    return PlainTextResponse("not found\n", status_code=404)
+
+
+async def _method_not_allowed(request: Request, exc: Exception) -> Response:
+    # Starlette joins the methods of a set: sorted, the header is the same every run.
+    allowed = getattr(exc, "headers", None) or {}
+    methods = sorted(m.strip() for m in allowed.get("Allow", "GET, HEAD").split(","))
+    return PlainTextResponse(
+        "method not allowed\n", status_code=405, headers={"Allow": ", ".join(methods)}
+    )

@@ -1,0 +1,176 @@
+"""The monitor's HTTP endpoint: the status page, the evidence files and ``/metrics``."""
+
+from __future__ import annotations
+
+import html
+import http.client
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx
+import pytest
+from bs4 import BeautifulSoup
+
+from monitor.alerts import Alerter
+from monitor.executor import CheckSpec
+from monitor.history import History
+from monitor.metrics import Metrics
+from monitor.results import CheckResult, StepTiming
+from monitor.service import Monitor, serve_http
+
+FOLDER = "20261123T100000Z-portal"
+HOSTILE = "<script>alert('x')</script>&\"'"
+
+
+class NoChecks:
+    """An executor that runs nothing, with an evidence folder to serve from."""
+
+    def __init__(self, evidence_dir: Path) -> None:
+        self.evidence_dir = evidence_dir
+
+    def run(self, spec: CheckSpec) -> CheckResult:
+        raise AssertionError("no check should run here")
+
+
+@dataclass
+class Served:
+    base: str
+    port: int
+    evidence: Path
+    monitor: Monitor
+
+    def raw(self, method: str, path: str) -> tuple[int, dict[str, str], bytes]:
+        """A request with ``path`` sent exactly as written (no client normalises it)."""
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            connection.request(method, path)
+            response = connection.getresponse()
+            headers = {k.lower(): v for k, v in response.getheaders()}
+            return response.status, headers, response.read()
+        finally:
+            connection.close()
+
+
+def failed(check: str, evidence: Path | str = "", **fields: str) -> CheckResult:
+    return CheckResult(check, datetime.now(UTC), "failure", 1.5, evidence=str(evidence), **fields)
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Served]:
+    """A monitor with one failed check and its evidence, served on a free port."""
+    evidence = tmp_path / "evidence"
+    folder = evidence / FOLDER
+    folder.mkdir(parents=True)
+    (folder / "screenshot.png").write_bytes(b"\x89PNG fake")
+    (folder / "failure.txt").write_text("check: portal\nslow — não\n", encoding="utf-8")
+    monitor = Monitor(
+        NoChecks(evidence),
+        [CheckSpec("portal")],
+        History(tmp_path / "monitor.db"),
+        Metrics(),
+        Alerter(),
+    )
+    result = failed("portal", folder, reason="timeout", failed_step="3", message="slow")
+    monitor.history.record(result)
+    monitor.metrics.record(result)
+    server = serve_http(monitor, "127.0.0.1", 0)
+    port = server.server_address[1]
+    try:
+        yield Served(f"http://127.0.0.1:{port}", port, evidence, monitor)
+    finally:
+        server.shutdown()
+        server.server_close()
+        monitor.history.close()
+
+
+@pytest.mark.parametrize("path", ["/", "/metrics", f"/evidence/{FOLDER}/screenshot.png"])
+def test_head_is_answered_as_get_is_without_a_body(served: Served, path: str) -> None:
+    got = httpx.get(served.base + path)
+    head = httpx.head(served.base + path)
+    assert (head.status_code, head.content) == (200, b"")
+    assert head.headers["content-type"] == got.headers["content-type"]
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("POST", "/"), ("PUT", "/metrics"), ("DELETE", f"/evidence/{FOLDER}/screenshot.png")],
+)
+def test_other_methods_are_refused_naming_the_ones_allowed(
+    served: Served, method: str, path: str
+) -> None:
+    response = httpx.request(method, served.base + path)
+    assert response.status_code == 405
+    assert response.headers["allow"] == "GET, HEAD"
+    assert httpx.post(f"{served.base}/nowhere").status_code == 404
+
+
+def test_the_failure_note_is_served_as_utf8_text(served: Served) -> None:
+    note = httpx.get(f"{served.base}/evidence/{FOLDER}/failure.txt")
+    assert note.headers["content-type"] == "text/plain; charset=utf-8"
+    assert note.text == "check: portal\nslow — não\n"
+
+
+def test_every_evidence_link_on_the_status_page_serves_its_file(served: Served) -> None:
+    folder = served.evidence / "20261123T110000Z-a b'c#d"
+    folder.mkdir()
+    (folder / "failure.txt").write_text("odd folder", encoding="utf-8")
+    served.monitor.history.record(failed("portal", folder, reason="timeout"))
+    page = httpx.get(served.base + "/").text
+    links = [html.unescape(href) for href in re.findall(r"href='(/evidence/[^']*)'", page)]
+    assert len(links) == 3  # the first failure's screenshot and note, this one's note
+    for link in links:
+        assert httpx.get(served.base + link).status_code == 200, link
+
+
+def test_every_dynamic_value_on_the_status_page_is_escaped(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    folder = evidence / "20261123T100000Z-<img src=x onerror=alert(1)>'&\""
+    folder.mkdir(parents=True)
+    (folder / "failure.txt").write_text("note", encoding="utf-8")
+    history = History(tmp_path / "monitor.db")
+    step = StepTiming(HOSTILE, "4", 1.0, False, f"4. {HOSTILE}")
+    history.record(failed(HOSTILE, folder, reason=HOSTILE, failed_step=HOSTILE, message=HOSTILE))
+    history.record(
+        CheckResult(HOSTILE, datetime.now(UTC), "failure", 1.0, message=HOSTILE, steps=[step])
+    )
+    from monitor import status
+
+    page = status.render(history, [HOSTILE], datetime.now(UTC))
+    history.close()
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find_all(["script", "img"]) == []  # every value below is text, not markup
+    assert soup.h2.get_text() == f"{HOSTILE} Down"
+    _, steps, failures = soup.find_all("table")
+    [step_row] = steps.find_all("tr")
+    assert [td.get_text() for td in step_row.find_all("td")[:2]] == [HOSTILE, f"4. {HOSTILE}"]
+    _, newest, oldest = (row.find_all("td") for row in failures.find_all("tr"))
+    assert [td.get_text() for td in oldest[1:4]] == [HOSTILE, f"step {HOSTILE}", HOSTILE]
+    assert newest[3].get_text() == HOSTILE
+    [link] = soup.find_all("a", string="note")
+    assert html.unescape(link["href"]).startswith("/evidence/20261123T100000Z-%3Cimg%20src")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/evidence/../secret.txt",
+        "/evidence/%2e%2e/secret.txt",
+        f"/evidence/{FOLDER}/..%2f..%2fsecret.txt",
+        f"/evidence/{FOLDER}/link.txt",  # a symbolic link out of the folder
+        "/evidence/%2fetc%2fpasswd",
+        "/evidence//etc/passwd",
+        f"/evidence/{FOLDER}/screenshot.png%00",
+        f"/evidence/{FOLDER}",
+        "/evidence/",
+    ],
+)
+def test_nothing_but_evidence_files_is_served(served: Served, path: str) -> None:
+    outside = served.evidence.parent / "secret.txt"
+    outside.write_text("outside")
+    (served.evidence / FOLDER / "link.txt").symlink_to(outside)
+    status, headers, body = served.raw("GET", path)
+    assert (status, body) == (404, b"not found\n")
+    assert headers["content-type"] == "text/plain; charset=utf-8"
