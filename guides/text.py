@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flows.flow import VERBS_EN, VERBS_PT, Flow
 from guides.capture import CapturedStep
-from pages.labels import GUIDE_000, GUIDE_001
+from pages.labels import Source
 
 LANGUAGES = ("pt", "en")
 WORDS = {
@@ -57,26 +57,6 @@ def words(language: str) -> dict[str, str]:
     return WORDS[language]
 
 
-SOURCES = {
-    "pt": {
-        GUIDE_000: "guia do portal da Segurança Social,",
-        GUIDE_001: "guia de mudança para Portugal,",
-        "registration,": "registo,",
-        "registration": "registo, passo",
-        "activation": "ativação, passo",
-        "Digital Mobile Key": "Chave Móvel Digital, passo",
-        "after step": "depois do passo",
-        "after ativação, passo": "depois da ativação",
-    },
-    "en": {
-        GUIDE_000: "the Social Security portal's guide,",
-        GUIDE_001: "a relocation guide,",
-    },
-}
-
-
-def source(documented: str, language: str) -> str:
+def source(documented: Source, language: str) -> str:
     """Where a step is documented, named for readers rather than by file name."""
-    for file, name in SOURCES[language].items():
-        documented = documented.replace(file, name)
-    return documented
+    return documented.for_reader(language)

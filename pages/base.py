@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Self
+from typing import Literal, Self
 
 from playwright.sync_api import Locator, Page, expect
 
 from pages.labels import Label
+
+# What a region is (``Screen.region``): ARIA roles, as Playwright's ``get_by_role`` takes them.
+RegionRole = Literal["status", "alert", "heading"]
 
 
 class Screen:
@@ -38,7 +41,7 @@ class Screen:
     def text(self, label: Label) -> Locator:
         return self.page.get_by_text(label.pattern)
 
-    def region(self, role: str, label: Label) -> Locator:
+    def region(self, role: RegionRole, label: Label) -> Locator:
         """A ``status`` or ``alert`` region, or a heading, whose text says what ``label``
         says: how a translated label (matched by its meaning) is looked for."""
         if role == "heading":

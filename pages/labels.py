@@ -3,8 +3,9 @@
 The Portuguese text is what a citizen sees and what page objects look for; the English gloss
 comes from the portal's English guide. Where the two public guides word a label differently,
 both wordings are real and page objects accept either. ``source`` says where a label is
-documented (``000``: the portal's own English page; ``001``: a relocation guide), so a missing
-label can be reported as documentation drift at the right step.
+documented (a ``Source``: the guide, ``000`` the portal's own English page or ``001`` a
+relocation guide, its part and step), so a missing label can be reported as documentation drift
+at the right step, and a guide can name that step in its own language.
 
 ``origin`` says how far a wording can be trusted on a portal we did not write:
 
@@ -21,9 +22,74 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final, Literal
 
-GUIDE_000 = "000_a0bd499d4e80e2a3.txt"
-GUIDE_001 = "001_366f566992ce04bf.txt"
+GUIDE_000: Final = "000_a0bd499d4e80e2a3.txt"
+GUIDE_001: Final = "001_366f566992ce04bf.txt"
+Guide = Literal["000_a0bd499d4e80e2a3.txt", "001_366f566992ce04bf.txt"]
+Part = Literal["registration", "activation", "Digital Mobile Key"]
+
+# The two seed guides, named for a reader rather than by file name.
+GUIDES: dict[str, dict[str, str]] = {
+    GUIDE_000: {
+        "pt": "guia do portal da Segurança Social",
+        "en": "the Social Security portal's guide",
+    },
+    GUIDE_001: {"pt": "guia de mudança para Portugal", "en": "a relocation guide"},
+}
+# The parts of the guides, by their English headings: the Portuguese name and its article
+# ("depois da ativação", "depois do registo").
+PARTS: dict[str, tuple[str, str]] = {
+    "registration": ("registo", "do"),
+    "activation": ("ativação", "da"),
+    "Digital Mobile Key": ("Chave Móvel Digital", "da"),
+}
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a guide documents a label: ``Source(GUIDE_000, "registration", 4)``.
+
+    ``step`` is the number of the guide's step, or None for the part as a whole; ``after``
+    says the guide gives the label just after that step (or after the part) rather than in it.
+    ``str()`` is the form of one-line messages (``000_a0bd499d4e80e2a3.txt registration 4``);
+    ``for_reader`` the form of a guide's page.
+    """
+
+    guide: Guide
+    part: Part
+    step: int | None = None
+    after: bool = False
+
+    def __post_init__(self) -> None:
+        if self.guide not in GUIDES:
+            raise ValueError(f"{self.guide!r} is not a documented guide: {sorted(GUIDES)}")
+        if self.part not in PARTS:
+            raise ValueError(f"{self.part!r} is not a documented part: {sorted(PARTS)}")
+        if self.step is not None and self.step < 1:
+            raise ValueError(f"step {self.step} is not a documented step: they count from 1")
+
+    def __str__(self) -> str:
+        return f"{self.guide} {self._where_en()}"
+
+    def for_reader(self, language: str) -> str:
+        """The guide by its name, then the place in it: ``guia do portal da Segurança Social,
+        registo, passo 4`` or ``the Social Security portal's guide, registration 4``."""
+        if language not in ("pt", "en"):
+            raise ValueError(f"a source is written in 'pt' or 'en', not {language!r}")
+        where = self._where_pt() if language == "pt" else self._where_en()
+        return f"{GUIDES[self.guide][language]}, {where}"
+
+    def _where_en(self) -> str:
+        if self.step is None:
+            return f"after {self.part}" if self.after else self.part
+        return f"{self.part}, after step {self.step}" if self.after else f"{self.part} {self.step}"
+
+    def _where_pt(self) -> str:
+        part, article = PARTS[self.part]
+        if self.step is None:
+            return f"depois {article} {part}" if self.after else part
+        return f"{part}, {'depois do passo' if self.after else 'passo'} {self.step}"
 
 
 QUOTED = "quoted"
@@ -36,7 +102,7 @@ class Label:
     pt: str
     en: str
     variants: tuple[str, ...] = ()
-    source: str = ""
+    source: Source | None = None
     origin: str = QUOTED
     # Key words (a regular expression) that any wording of a TRANSLATED label keeps.
     meaning: str = ""
@@ -93,29 +159,30 @@ def _tolerant(wording: str) -> str:
     return r"\s+".join(re.escape(word) for word in wording.split())
 
 
-def _g(step: str) -> str:
-    return f"{GUIDE_000} {step}"
+def _g(part: Part, step: int | None = None, *, after: bool = False) -> Source:
+    """A place in the portal's own guide (seed 000), which documents most labels."""
+    return Source(GUIDE_000, part, step, after)
 
 
 # Portal and login -------------------------------------------------------------------------
 PORTAL = Label(
     "Portal da Segurança Social",
     "Social Security Portal",
-    source=_g("registration 1"),
+    source=_g("registration", 1),
     origin=TRANSLATED,
     meaning=r"segurança\s+social",
 )
-LOG_IN = Label("Iniciar sessão", "Log In", source=_g("registration 2"))
+LOG_IN = Label("Iniciar sessão", "Log In", source=_g("registration", 2))
 SS_USER = Label(
     "Autenticação com o seu utilizador da Segurança Social",
     "Authentication with your Social Security user account",
     # How the single-sign-on page words it since 2025 (DESIGN.md, domain facts).
     variants=("Autenticar com utilizador da Segurança Social",),
-    source=_g("registration 3"),
+    source=_g("registration", 3),
 )
-GOV = Label("Autenticação.gov", "Autenticação.gov", source=_g("Digital Mobile Key 2"))
-NISS = Label("NISS", "Social Security Identification Number", source=_g("registration 7"))
-PASSWORD = Label("Palavra-passe", "Password", source=f"{GUIDE_001} activation 6")
+GOV = Label("Autenticação.gov", "Autenticação.gov", source=_g("Digital Mobile Key", 2))
+NISS = Label("NISS", "Social Security Identification Number", source=_g("registration", 7))
+PASSWORD = Label("Palavra-passe", "Password", source=Source(GUIDE_001, "activation", 6))
 ENTER = Label("Entrar", "Sign in", origin=CUSTOMARY)
 # Public how-to pages of the live portal (a bank's, a financial magazine's) quote its labels
 # in other letter case ("Efetuar registo", "Seguinte: canal de verificação"), which matching
@@ -125,11 +192,13 @@ LOST_PASSWORD = Label(
     "Perdi a minha palavra-passe",
     "I forgot my password",
     variants=("Recuperar Senha",),  # PUBLIC_HOW_TO
-    source=f"{GUIDE_001} activation 5",
+    source=Source(GUIDE_001, "activation", 5),
 )
 
 # Registration -----------------------------------------------------------------------------
-REGISTER = Label("Registar", "Register", variants=("Efetuar Registo",), source=_g("registration 4"))
+REGISTER = Label(
+    "Registar", "Register", variants=("Efetuar Registo",), source=_g("registration", 4)
+)
 ACCEPT_TERMS = Label(
     "Li e aceito os termos e condições",
     "I have read and accept the terms and conditions",
@@ -137,48 +206,48 @@ ACCEPT_TERMS = Label(
         "Li e aceito os termos e condições do serviço",
         "Eu li e aceito os termos e condições do serviço",
     ),
-    source=_g("registration 5"),
+    source=_g("registration", 5),
 )
 ACCOUNT_TYPE = Label(
     "Tipo de conta",
     "type of account",
-    source=_g("registration 6"),
+    source=_g("registration", 6),
     origin=TRANSLATED,
     meaning=r"\bconta\b",
 )
-CITIZEN = Label("Cidadão", "Citizen", source=f"{GUIDE_001} registration 3")
+CITIZEN = Label("Cidadão", "Citizen", source=Source(GUIDE_001, "registration", 3))
 COMPANY = Label("Empresa", "Company", origin=CUSTOMARY)
 # reCAPTCHA's own wording on the live portal (DESIGN.md, domain facts).
 NOT_A_ROBOT = Label("Não sou robô", "I'm not a robot", origin=CUSTOMARY)
 IDENTIFICATION = Label(
     "Dados de identificação",
     "identification details",
-    source=_g("registration 7"),
+    source=_g("registration", 7),
     origin=TRANSLATED,
     meaning=r"identifica",
 )
 BIRTH_DATE = Label(
     "Data de nascimento",
     "Birth date",
-    source=_g("registration 7"),
+    source=_g("registration", 7),
     origin=TRANSLATED,
     meaning=r"nascimento",
 )
 NEXT_CHANNEL = Label(
-    "Seguinte: Canal de verificação", "Next: Verification Channel", source=_g("registration 8")
+    "Seguinte: Canal de verificação", "Next: Verification Channel", source=_g("registration", 8)
 )
-CHANNEL = Label("Canal de verificação", "Verification channel", source=_g("registration 8"))
+CHANNEL = Label("Canal de verificação", "Verification channel", source=_g("registration", 8))
 # The guides name the channel in English sentences only: the screens' word, either spelling.
 EMAIL = Label("Email", "email", variants=("E-mail",), origin=CUSTOMARY)
-SMS = Label("SMS", "SMS (text message to your mobile phone)", source=_g("registration 9"))
-LETTER = Label("Por carta", "by letter", source=_g("registration 9"))
+SMS = Label("SMS", "SMS (text message to your mobile phone)", source=_g("registration", 9))
+LETTER = Label("Por carta", "by letter", source=_g("registration", 9))
 REQUEST_CODE = Label(
-    "Pedir código de verificação", "Request verification code", source=_g("registration 10")
+    "Pedir código de verificação", "Request verification code", source=_g("registration", 10)
 )
 REGISTRATION_DONE = Label(
     "O pedido de acesso à Segurança Social Direta foi efetuado com sucesso.",
     "The request to access the Social Security Portal has been successfully completed.",
-    source=_g("registration, after step 10"),
+    source=_g("registration", 10, after=True),
     origin=TRANSLATED,
     # Done, made, sent: not "registado", which an account already registered says too.
     meaning=r"sucesso|efetuad|conclu|envi[áa]mos|foi\s+enviad",
@@ -189,38 +258,38 @@ ACTIVATE = Label(
     "Ativar conta",
     "Activate account",
     variants=("Ativar a minha conta",),
-    source=_g("activation 1"),
+    source=_g("activation", 1),
 )
 VERIFICATION_CODE = Label(
     "Código de verificação",
     "verification code",
-    source=_g("activation 3"),
+    source=_g("activation", 3),
     origin=TRANSLATED,
     meaning=r"c[óo]digo",
 )
 CONFIRM_CODE = Label(
-    "Confirmar código de verificação", "Confirm verification code", source=_g("activation 4")
+    "Confirmar código de verificação", "Confirm verification code", source=_g("activation", 4)
 )
 PASSWORD_CONFIRMATION = Label(
     "Confirmação da palavra-passe",
     "Confirm your password",
     variants=("Confirmar a palavra-passe", "Repetir palavra-passe"),
-    source=_g("activation 6"),
+    source=_g("activation", 6),
     origin=TRANSLATED,
     # Confirm, repeat or type again, before or after the word: never the password itself.
     meaning=r"(confirm|repet|repit|reintroduz|volte\s+a|novamente|outra\s+vez).*palavra-passe"
     r"|palavra-passe.*(confirm|repet|repit|novamente|outra\s+vez)",
 )
-CONFIRM_PASSWORD = Label("Confirmar palavra-passe", "Confirm password", source=_g("activation 7"))
+CONFIRM_PASSWORD = Label("Confirmar palavra-passe", "Confirm password", source=_g("activation", 7))
 ACCESS_LINK = Label(
     "pode efetuar o acesso na Segurança Social Direta com a sua palavra-passe",
     "you can access the Social Security Online Service with your password",
-    source=_g("activation 8"),
+    source=_g("activation", 8),
 )
 PASSWORD_RULES = Label(
     "Regras de formação da palavra-passe",
     "password formation rules",
-    source=f"{GUIDE_001} activation 6",
+    source=Source(GUIDE_001, "activation", 6),
     origin=TRANSLATED,
     meaning=r"regras|requisitos",
 )
@@ -232,46 +301,51 @@ VALIDATE_CODE = Label("Validar código", "Validate code", origin=CUSTOMARY)
 CONTACTS = Label(
     "Atualize e valide os seus contactos",
     "update and validate your contacts",
-    source=_g("after activation"),
+    source=_g("activation", after=True),
     origin=TRANSLATED,
     meaning=r"contactos",
 )
-CONTACT_EMAIL = Label("Email", "Email", origin=CUSTOMARY)
+# No page object looks for the contacts' fields (a portal shows them filled in), but a portal
+# keeps their customary words: tests/portal/test_paraphrase.py holds the mock to them.
 CONTACT_MOBILE = Label("Telemóvel", "Mobile phone", origin=CUSTOMARY)
 SAVE_CONTACTS = Label("Guardar e validar", "Save and validate", origin=CUSTOMARY)
 CONTACTS_CODE = Label("Código de validação", "Validation code", origin=CUSTOMARY)
 VALIDATE_CONTACTS = Label("Validar contactos", "Validate contacts", origin=CUSTOMARY)
 REMIND_LATER = Label("Lembrar mais tarde", "Remind me later", origin=CUSTOMARY)
 LOG_OUT = Label("Terminar sessão", "Log out", origin=CUSTOMARY)
+# The service's name (seed 000, activation 8): no screen is known by it, as every screen shows
+# it, but a portal keeps it (tests/portal/test_paraphrase.py).
 PERSONAL_AREA = Label("Segurança Social Direta", "Social Security Online Service")
 
 # Password reset ---------------------------------------------------------------------------
 NEXT = Label("Seguinte", "Next", origin=CUSTOMARY)
 ENTER_CODE = Label("Introduzir código", "Enter the code", origin=CUSTOMARY)
+# The reset's last screen is known by its link (pages.activation.AccessPage); its heading is
+# still the customary wording a portal keeps (tests/portal/test_paraphrase.py).
 PASSWORD_CHANGED = Label("Palavra-passe alterada", "Password changed", origin=CUSTOMARY)
 
 # Autenticação.gov with the Chave Móvel Digital --------------------------------------------
 CMD = Label(
     "Chave Móvel Digital",
     "Digital Mobile Key",
-    source=_g("Digital Mobile Key 3"),
+    source=_g("Digital Mobile Key", 3),
     origin=CUSTOMARY,  # the service's own name; the guide writes it in English
 )
 CMD_MOBILE = Label(
     "Número de telemóvel",
     "Mobile phone number",
-    source=_g("Digital Mobile Key 3"),
+    source=_g("Digital Mobile Key", 3),
     origin=TRANSLATED,
     meaning=r"telem[óo]vel",
 )
-PIN = Label("PIN", "PIN", source=_g("Digital Mobile Key 3"))
-CONTINUE = Label("Continuar", "Continue", source=_g("Digital Mobile Key 3"))
+PIN = Label("PIN", "PIN", source=_g("Digital Mobile Key", 3))
+CONTINUE = Label("Continuar", "Continue", source=_g("Digital Mobile Key", 3))
 # The guide says "authorise" in a sentence; Autenticação.gov's consent screen labels it so.
-AUTHORISE = Label("Autorizar", "Authorise", source=_g("Digital Mobile Key 3"), origin=CUSTOMARY)
+AUTHORISE = Label("Autorizar", "Authorise", source=_g("Digital Mobile Key", 3), origin=CUSTOMARY)
 SECURITY_CODE = Label(
     "Código de segurança",
     "numeric security code",
-    source=_g("Digital Mobile Key 3"),
+    source=_g("Digital Mobile Key", 3),
     origin=TRANSLATED,
     meaning=r"c[óo]digo",
 )

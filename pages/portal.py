@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Self
+
 from playwright.sync_api import Locator
 
 from pages import labels
@@ -9,7 +11,7 @@ from pages.base import Screen
 
 
 class HomePage(Screen):
-    def open(self, base_url: str) -> HomePage:
+    def open(self, base_url: str) -> Self:
         self.page.goto(base_url)
         return self
 
@@ -95,14 +97,6 @@ class SecondFactorPage(Screen):
 
 class ContactsPage(Screen):
     """The prompt to update and validate contacts after authentication."""
-
-    @property
-    def email(self) -> Locator:
-        return self.field(labels.CONTACT_EMAIL)
-
-    @property
-    def mobile(self) -> Locator:
-        return self.field(labels.CONTACT_MOBILE)
 
     @property
     def save(self) -> Locator:

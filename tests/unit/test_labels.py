@@ -49,8 +49,8 @@ def test_the_gloss_reads_as_the_guides_write_it() -> None:
 
 
 def test_documented_labels_name_their_guide_and_step() -> None:
-    assert labels.REGISTER.source == f"{labels.GUIDE_000} registration 4"
-    assert labels.LOST_PASSWORD.source.startswith(labels.GUIDE_001)
+    assert str(labels.REGISTER.source) == f"{labels.GUIDE_000} registration 4"
+    assert labels.LOST_PASSWORD.source == labels.Source(labels.GUIDE_001, "activation", 5)
 
 
 @pytest.mark.parametrize(
