@@ -37,3 +37,17 @@ def test_the_runtime_layer_loads_without_pytest() -> None:
     loaded = loaded_modules("-c", code)
     assert "runtime" in loaded
     assert sorted({"pytest", "_pytest", "allure"} & loaded) == []
+
+
+def test_the_plugin_loads_no_portal_server() -> None:
+    """The plugin starts the mock as a process: loading it loads neither the mock nor
+    uvicorn."""
+    loaded = loaded_modules("-c", "import fixtures.plugin")
+    assert "fixtures" in loaded
+    assert sorted({"mock_portal", "uvicorn"} & loaded) == []
+
+
+def test_the_monitor_and_the_guides_load_no_test_framework() -> None:
+    loaded = loaded_modules("-c", "import monitor.app, guides.app")
+    assert {"monitor", "guides"} <= loaded
+    assert sorted({"pytest", "_pytest", "allure", "mock_portal"} & loaded) == []
