@@ -56,13 +56,6 @@ class Step:
         """``4. Registar (Register)``: the number and wording the documentation gives."""
         return f"{self.number}. {self.label.gloss()}"
 
-    def instruction(self, language: str = "en") -> str:
-        """The step in words: "Click on **Registar** (Register)" or "Clique em **Registar**"."""
-        if language == "pt":
-            return f"{VERBS_PT[self.verb]} **{self.label.pt}**"
-        gloss = "" if self.label.pt == self.label.en else f" ({self.label.en})"
-        return f"{VERBS_EN[self.verb]} **{self.label.pt}**{gloss}"
-
 
 @dataclass(frozen=True)
 class Flow:

@@ -7,14 +7,16 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import Locator
 
+from fixtures.masking import masked_screenshot
 from flows.context import Run
 from flows.detours import SESSION_EXPIRED, SHOWN_TEXT, Detour
 from flows.flow import Flow, Step
 from flows.runner import Observer, StepResult
-from runtime.masking import masked_screenshot
 
 HIGHLIGHT = "data-sentinel-highlight"
-MASK_COLOR = "#c9d1dc"  # a quiet grey box where personal data or typed values would be
+# Not masking's loud default MASK_COLOR, which evidence keeps: a guide is read by citizens,
+# so a quiet grey box stands where personal data or typed values would be.
+GUIDE_MASK_COLOR = "#c9d1dc"
 # Drawn in the page at capture time; animations and the caret are off, so pictures are stable.
 HIGHLIGHT_STYLE = (
     f"[{HIGHLIGHT}]{{outline:4px solid #e4002b !important;outline-offset:3px !important;"
@@ -50,11 +52,9 @@ class GuideObserver(Observer):
 
     def __init__(self) -> None:
         self.steps: list[CapturedStep] = []
-        self.flow: Flow | None = None
         self._detours: list[Detour] = []  # of the step whose picture is still to take
 
     def flow_started(self, flow: Flow, run: Run) -> None:
-        self.flow = flow
         self.steps = []
         self._detours = []
 
@@ -85,7 +85,7 @@ class GuideObserver(Observer):
         boxes = [Box(**b) for b in (e.bounding_box() for e in visible) if b]
         png = masked_screenshot(
             run,
-            color=MASK_COLOR,
+            color=GUIDE_MASK_COLOR,
             animations="disabled",
             caret="hide",
             style=HIGHLIGHT_STYLE,

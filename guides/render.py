@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import json
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
+import jinja2
+from markupsafe import Markup, escape
 from playwright.sync_api import Browser
 
 from flows.flow import Flow
 from guides import text
 from guides.capture import CapturedStep
 
-CSS = """
-body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1c2330;
-line-height:1.5;background:#fff}main{max-width:860px;margin:auto;padding:16px}
-h1{color:#0b3d91;font-size:1.6rem}nav ol{padding-left:1.4em}
-section{border-top:1px solid #d5d9e0;padding-top:12px;margin-top:20px;break-inside:avoid}
-h2{font-size:1.2rem;margin:.2em 0}.instruction{font-size:1.1rem}
-img{max-width:100%;height:auto;border:1px solid #d5d9e0;border-radius:6px}
-.source{color:#5a6270;font-size:.85rem}
-.note{background:#fff8e1;border-left:4px solid #f2a900;padding:6px 10px;border-radius:4px}
-@media print{main{max-width:none}section{page-break-inside:avoid}}
-"""
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 @dataclass
@@ -45,52 +37,68 @@ class Guide:
         return f"{text.words(self.language)['step'].lower()}-{captured.step.number}"
 
 
-def _bold(markdown: str) -> str:
-    escaped = html.escape(markdown)
-    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped)
+@dataclass(frozen=True)
+class _Section:
+    """One step as the page shows it: plain values, escaped by the template."""
+
+    anchor: str
+    number: str
+    instruction: str  # Markdown whose only markup is **bold**
+    notes: list[str]
+    width: int
+    height: int
+    image: str  # a data: URL, so the page needs nothing beside it
+    source: str  # where the step is documented, for readers; "" when it is not
+
+
+def _bold(markdown: str) -> Markup:
+    """The instruction's ``**words**`` as <strong>, everything else escaped."""
+    escaped = str(escape(markdown))
+    # Markup on purpose: the text is escaped above, and only **...** becomes a tag.
+    return Markup(re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", escaped))  # noqa: S704
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        # The template ships with the package and is read once per process.
+        auto_reload=False,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    environment.filters["bold"] = _bold
+    return environment
 
 
 def to_html(guide: Guide) -> str:
-    w = text.words(guide.language)
-    title = text.title(guide.flow, guide.language, guide.variant)
-    toc = "".join(
-        f"<li><a href='#{guide.anchor(c)}'>{_bold(text.instruction(c, guide.language))}</a></li>"
-        for c in guide.steps
-    )
-    sections = "".join(
-        f"<section id='{guide.anchor(c)}'><h2>{w['step']} {html.escape(c.step.number)}</h2>"
-        f"<p class='instruction'>{_bold(text.instruction(c, guide.language))}</p>"
-        + _notes(c, guide.language)
-        + f"<img alt='{w['step']} {html.escape(c.step.number)}' width='{c.width}' "
-        f"height='{c.height}' src='data:image/png;base64,{base64.b64encode(c.png).decode()}'>"
-        + _source_note(c, guide.language)
-        + "</section>"
-        for c in guide.steps
-    )
-    return (
-        f"<!doctype html><html lang='{w['lang']}'><head><meta charset='utf-8'>"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body><main>"
-        f"<h1>{html.escape(title)}</h1><p>{w['intro']}</p>"
-        f"<nav aria-label='{w['contents']}'><h2>{w['contents']}</h2><ol>{toc}</ol></nav>"
-        f"{sections}</main></body></html>\n"
+    template = _environment().get_template("guide.html")
+    return template.render(
+        words=text.words(guide.language),
+        title=text.title(guide.flow, guide.language, guide.variant),
+        sections=[_section(guide, c) for c in guide.steps],
     )
 
 
-def _notes(captured: CapturedStep, language: str) -> str:
-    label = text.words(language)["note"]
-    return "".join(
-        f"<p class='note'><strong>{label}:</strong> {html.escape(note)}</p>"
-        for note in text.notes(captured, language)
+def _section(guide: Guide, captured: CapturedStep) -> _Section:
+    return _Section(
+        anchor=guide.anchor(captured),
+        number=captured.step.number,
+        instruction=text.instruction(captured, guide.language),
+        notes=text.notes(captured, guide.language),
+        width=captured.width,
+        height=captured.height,
+        image=f"data:image/png;base64,{base64.b64encode(captured.png).decode()}",
+        source=_source(captured, guide.language),
     )
 
 
-def _source_note(captured: CapturedStep, language: str) -> str:
+def _source(captured: CapturedStep, language: str) -> str:
     documented = captured.step.label.source
-    if not documented:
-        return ""
-    where = html.escape(text.source(documented, language))
-    return f"<p class='source'>{text.words(language)['source']}: {where}</p>"
+    return text.source(documented, language) if documented else ""
 
 
 def image_name(captured: CapturedStep) -> str:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.codes import OutboxCodes
 from flows import catalog
 from flows.context import NOBODY, NoCodes, Run
 from flows.errors import PortalUnavailable
@@ -19,9 +20,8 @@ from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor
-from runtime.codes import OutboxCodes
-from runtime.mock_process import start_in_background
-from runtime.testapi import TestApiUnreachable, TestControl
+from sentinel.mock_server import start_in_background
+from sentinel.testapi import TestApiUnreachable, TestControl
 
 pytestmark = pytest.mark.browser
 

@@ -40,12 +40,6 @@ def test_steps_that_type_secrets_say_so() -> None:
     ]
 
 
-def test_instructions_in_both_languages() -> None:
-    step = catalog.REGISTRATION.steps[3]
-    assert step.instruction("en") == "Click on **Registar** (Register)"
-    assert step.instruction("pt") == "Clique em **Registar**"
-
-
 def test_prerequisites_come_first_and_once() -> None:
     names = [f.name for f in catalog.with_prerequisites(["login", "password_reset"])]
     assert names == ["registration", "activation", "login", "password_reset"]
