@@ -26,13 +26,13 @@ node_modules/.installed: package.json package-lock.json
 
 # Playwright cannot download its browsers here: use Debian's chromium, installed when missing.
 browser: $(VENV)/.installed
-	@if ! $(BIN)/python -m sentinel.browser >/dev/null 2>&1; then \
+	@if ! $(BIN)/python -m runtime.browser >/dev/null 2>&1; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "Installing Debian's chromium for Playwright (apt-get)..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  fi; \
 	fi
-	@$(BIN)/python -m sentinel.browser
+	@$(BIN)/python -m runtime.browser
 
 # $(call debian_tool,COMMAND,PACKAGE,WITHOUT): install PACKAGE with apt-get when COMMAND is
 # missing and this is root on Debian; otherwise say what goes WITHOUT it.

@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import secrets
 import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,10 +15,10 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 from bench import cold_start, journey, monitor_cost, portal_load, suite
-from sentinel.browser import launch_options
-from sentinel.mock_server import start_in_background
-from sentinel.report import PROJECT_ROOT
-from sentinel.testapi import TestControl
+from runtime.browser import launch_options
+from runtime.targets import open_target
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
@@ -40,34 +39,33 @@ def main() -> int:
         "machine": {"cpus": _cpus(), "python": platform.python_version()},
         "concurrency": args.concurrency,
     }
-    with tempfile.TemporaryDirectory(prefix="sentinel-bench-") as scratch:
-        token = secrets.token_urlsafe(16)
-        mock = start_in_background(Path(scratch) / "portal.db", token)
-        try:
-            with TestControl(mock.url, token) as api:
-                # The load test runs its own event loop: before Playwright starts one.
-                print(f"mock portal, {args.requests} registrations...", flush=True)
-                results["portal"] = portal_load.measure(
-                    mock.url,
-                    token,
-                    Path(scratch) / "portal.db",
-                    concurrency=args.concurrency,
-                    requests=args.requests,
-                    seconds=args.load_seconds,
+    with (
+        tempfile.TemporaryDirectory(prefix="sentinel-bench-") as scratch,
+        open_target("mock", database=Path(scratch) / "portal.db") as mock,
+    ):
+        assert mock.token is not None  # the bundled mock always has one
+        with mock.test_control() as api:
+            # The load test runs its own event loop: before Playwright starts one.
+            print(f"mock portal, {args.requests} registrations...", flush=True)
+            results["portal"] = portal_load.measure(
+                mock.url,
+                mock.token,
+                Path(scratch) / "portal.db",
+                concurrency=args.concurrency,
+                requests=args.requests,
+                seconds=args.load_seconds,
+            )
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(**launch_options())
+                print(f"journey x{args.runs}...", flush=True)
+                results["journey"] = journey.measure(browser, mock.url, api, args.runs)
+                browser.close()
+                print(f"monitor, {args.monitor_checks} checks...", flush=True)
+                results["monitor"] = monitor_cost.measure(
+                    playwright, mock.url, api, args.monitor_checks, Path(scratch) / "mon"
                 )
-                with sync_playwright() as playwright:
-                    browser = playwright.chromium.launch(**launch_options())
-                    print(f"journey x{args.runs}...", flush=True)
-                    results["journey"] = journey.measure(browser, mock.url, api, args.runs)
-                    browser.close()
-                    print(f"monitor, {args.monitor_checks} checks...", flush=True)
-                    results["monitor"] = monitor_cost.measure(
-                        playwright, mock.url, api, args.monitor_checks, Path(scratch) / "mon"
-                    )
-            print("cold start...", flush=True)
-            results["cold_start"] = cold_start.measure(mock.url, PROJECT_ROOT)
-        finally:
-            mock.stop()
+        print("cold start...", flush=True)
+        results["cold_start"] = cold_start.measure(mock.url, PROJECT_ROOT)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")  # kept if the suite fails
     if args.suite:

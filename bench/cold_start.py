@@ -12,7 +12,7 @@ FIRST_PAGE = """
 import sys, time
 started = time.perf_counter()
 from playwright.sync_api import sync_playwright
-from sentinel.browser import launch_options
+from runtime.browser import launch_options
 with sync_playwright() as p:
     browser = p.chromium.launch(**launch_options())
     page = browser.new_page()

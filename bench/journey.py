@@ -18,13 +18,13 @@ from playwright.sync_api import Browser, Page
 
 from bench.stats import summary
 from fixtures.allure_observer import AllureObserver
-from fixtures.citizens import provision, synthetic_faker
-from fixtures.codes import OutboxCodes
-from flows import catalog
 from flows.context import Citizen, Run
 from flows.flow import Step
-from flows.runner import Observer, Runner, StepResult
-from sentinel.testapi import TestControl
+from flows.runner import Observer, StepResult
+from runtime.citizens import provision, synthetic_faker
+from runtime.codes import OutboxCodes
+from runtime.journey import Journey
+from runtime.testapi import TestControl
 
 KINDS = ("bare", "harness", "harness+screenshots", "harness+screenshot-per-step", "http")
 
@@ -42,8 +42,7 @@ class StepClock(Observer):
 
 
 def harness(page: Page, url: str, citizen: Citizen, api: TestControl, observers) -> None:
-    for flow in (catalog.REGISTRATION, catalog.ACTIVATION):
-        Runner(observers).run(flow, Run(page, url, citizen, OutboxCodes(api)))
+    Journey(url, OutboxCodes(api), observers).run(page, "activation", citizen)
 
 
 def bare(page: Page, url: str, citizen: Citizen, api: TestControl) -> None:

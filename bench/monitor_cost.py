@@ -16,7 +16,8 @@ from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor
-from sentinel.testapi import TestControl
+from runtime.journey import context_options
+from runtime.testapi import TestControl
 
 
 def rss_mib() -> float:
@@ -50,7 +51,7 @@ def measure(playwright: Playwright, url: str, api: TestControl, checks: int, dat
     for _ in range(min(checks, 20)):
         # A fresh context each time, as every check has.
         started = time.perf_counter()
-        context = warm.get().new_context()
+        context = warm.get().new_context(**context_options())
         page = context.new_page()
         Runner().run(catalog.PORTAL, Run(page, url, NOBODY, NoCodes()))
         context.close()

@@ -25,7 +25,7 @@ import httpx
 
 from bench import wrk
 from bench.stats import summary
-from fixtures.citizens import citizen_record, synthetic_faker
+from runtime.citizens import citizen_record, synthetic_faker
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 SESSION_COOKIE = "ssd_sessao"

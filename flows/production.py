@@ -19,10 +19,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
 import idna
+
+if TYPE_CHECKING:
+    from flows.flow import Flow
 
 PRODUCTION_DOMAIN = "seg-social.pt"
 
@@ -157,3 +162,20 @@ def _split_scheme(text: str) -> tuple[str, str]:
     if scheme not in SPECIAL_SCHEMES and _PORT_AFTER_HOST.match(rest):
         return "", text
     return scheme, rest
+
+
+def writers_refused(flows: Iterable[Flow], host: str) -> str | None:
+    """Why ``flows`` may not run against ``host``, or None: flows that create or change
+    accounts never run on the production portal; read-only ones may watch it. The one
+    wording of the refusal, for a target refused up front and for the runner."""
+    if not is_production_host(host):
+        return None
+    writing = sorted({flow.name for flow in flows if flow.writes})
+    if not writing:
+        return None
+    these = "these flows create or change" if len(writing) > 1 else "it creates or changes"
+    return (
+        f"refusing to run {', '.join(writing)} against {host}, the production portal: {these} "
+        "accounts, and only read-only checks (portal) may watch the production "
+        "portal. Use the bundled mock or a staging URL."
+    )

@@ -33,7 +33,7 @@ from flows.errors import (
 )
 from flows.flow import Flow, Step
 from flows.guard import ProductionGuard, guard_context, guard_of
-from flows.production import host_of, is_production_host
+from flows.production import host_of, writers_refused
 
 log = logging.getLogger("flows.runner")
 
@@ -216,14 +216,9 @@ def production_guard(flow: Flow, run: Run) -> ProductionGuard | None:
     (once per context, for the context's life). Returns the context's guard, if any."""
     if not flow.writes:
         return guard_of(run.page.context)
-    host = host_of(run.base_url)
-    if is_production_host(host):
-        raise ProductionRefused(
-            f"refusing to run {flow.name!r} against {host}, the production portal: it creates "
-            "or changes accounts. Use the bundled mock or a staging URL.",
-            flow=flow.name,
-            step="",
-        )
+    refusal = writers_refused([flow], host_of(run.base_url))
+    if refusal:
+        raise ProductionRefused(refusal, flow=flow.name, step="")
     return guard_context(run.page.context)
 
 

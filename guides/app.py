@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import secrets
+import contextlib
 import sys
 import tempfile
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from flows import catalog
 from flows.errors import FlowError
 from guides import check
 from guides.make import GuideSpec, make, select
 from guides.text import LANGUAGES
-from sentinel.browser import connect_headers, launch_options
-from sentinel.mock_server import start_in_background
-from sentinel.targets import TargetError, resolve_target
-from sentinel.testapi import TestControl
+from runtime.browser import connect_headers, launch_options
+from runtime.targets import open_target
+from runtime.testapi import TestControl
+from runtime.usage import UsageError
 
 FORMATS = ("html", "md", "pdf")
-
-
-class UsageError(ValueError):
-    pass
 
 
 @dataclass
@@ -46,65 +42,63 @@ def run(options: Options) -> int:
     specs = select(options.flows)
     if not specs:
         raise UsageError("no guide for those flows")
-    try:
-        # Read as the browser will read it; every guide's flow writes, so none may run on the
-        # production portal.
-        options.target = resolve_target(
-            options.target, catalog.with_prerequisites([spec.flow for spec in specs])
+    with contextlib.ExitStack() as stack:
+        scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sentinel-guide-")))
+        # Read as the browser will read it; every guide's flow writes, so none may run on
+        # the production portal.
+        target = stack.enter_context(
+            open_target(
+                options.target,
+                catalog.with_prerequisites([spec.flow for spec in specs]),
+                token=options.test_token,
+                database=scratch / "portal.db",
+            )
         )
-    except TargetError as error:
-        raise UsageError(str(error)) from None
-    with tempfile.TemporaryDirectory(prefix="sentinel-guide-") as scratch:
-        mock = None
-        if options.target == "mock":
-            options.test_token = secrets.token_urlsafe(16)
-            mock = start_in_background(Path(scratch) / "portal.db", options.test_token)
-            base_url = mock.url
-        else:
-            base_url = options.target.rstrip("/")
-        if not options.test_token:
+        if not target.token:
             raise UsageError("guides need the test-control API: pass --test-token")
-        try:
-            with TestControl(base_url, options.test_token) as api, sync_playwright() as pw:
-                if options.wording:
-                    if not api.offers("wording"):
-                        raise UsageError(
-                            "--wording: this portal's test-control API does not offer wording"
-                        )
-                    api.set_wording(options.wording)
-                if options.connect:
-                    browser = pw.chromium.connect(options.connect, headers=connect_headers())
-                else:
-                    browser = pw.chromium.launch(**launch_options())
-                failed: list[GuideSpec] = []
+        api = stack.enter_context(target.test_control())
+        if options.wording:
+            if not api.offers("wording"):
+                raise UsageError("--wording: this portal's test-control API does not offer wording")
+            api.set_wording(options.wording)
+        browser = _browser(stack.enter_context(sync_playwright()), options.connect)
+        stack.callback(browser.close)
+        out = scratch / "new" if options.check else options.out
+        written, failed = _make(specs, options, out, browser, target.url, api)
+        if options.check:  # before the scratch folder, which holds the new guides, goes
+            return _report(options, out, [p for p in written if p.suffix == ".html"], failed)
+    for path in written:
+        print(path)
+    return 1 if failed else 0
 
-                def not_written(spec: GuideSpec, error: FlowError) -> None:
-                    failed.append(spec)
-                    _say_not_written(spec, error, debug=options.debug)
 
-                try:
-                    target = Path(scratch) / "new" if options.check else options.out
-                    written = make(
-                        specs,
-                        options.languages,
-                        options.formats,
-                        target,
-                        browser,
-                        base_url,
-                        api,
-                        on_failure=not_written,
-                    )
-                finally:
-                    browser.close()
-            if options.check:
-                pages = [p for p in written if p.suffix == ".html"]
-                return _report(options, target, pages, unchecked=len(failed))
-            for path in written:
-                print(path)
-            return 1 if failed else 0
-        finally:
-            if mock:
-                mock.stop()
+def _browser(playwright: Playwright, connect: str | None) -> Browser:
+    """This machine's Chromium, or the Playwright browser server at ``connect``."""
+    if connect:
+        return playwright.chromium.connect(connect, headers=connect_headers())
+    return playwright.chromium.launch(**launch_options())
+
+
+def _make(
+    specs: list[GuideSpec],
+    options: Options,
+    out: Path,
+    browser: Browser,
+    base_url: str,
+    api: TestControl,
+) -> tuple[list[Path], int]:
+    """Write the guides to ``out``; returns the files written and how many guides failed,
+    each told on stderr as it fails."""
+    failed: list[GuideSpec] = []
+
+    def not_written(spec: GuideSpec, error: FlowError) -> None:
+        failed.append(spec)
+        _say_not_written(spec, error, debug=options.debug)
+
+    written = make(
+        specs, options.languages, options.formats, out, browser, base_url, api, not_written
+    )
+    return written, len(failed)
 
 
 def _say_not_written(spec: GuideSpec, error: FlowError, *, debug: bool) -> None:
@@ -115,7 +109,7 @@ def _say_not_written(spec: GuideSpec, error: FlowError, *, debug: bool) -> None:
     print(f"sentinel guide: no guide written for {spec.name}: {error}", file=sys.stderr, flush=True)
 
 
-def _report(options: Options, new: Path, pages: list[Path], *, unchecked: int = 0) -> int:
+def _report(options: Options, new: Path, pages: list[Path], unchecked: int = 0) -> int:
     stems = sorted({p.name.removesuffix(".html") for p in pages}) or sorted(
         p.name.removesuffix(".json") for p in new.glob("*.json")
     )

@@ -8,15 +8,14 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
-from fixtures.citizens import provision, synthetic_faker
-from fixtures.codes import OutboxCodes
 from flows import catalog
-from flows.context import Run
 from flows.errors import FlowError
-from flows.runner import Runner
 from guides.capture import GuideObserver
 from guides.render import Guide, write
-from sentinel.testapi import TestControl
+from runtime.citizens import synthetic_faker
+from runtime.codes import OutboxCodes
+from runtime.journey import Journey, citizen_for, new_context
+from runtime.testapi import TestControl
 
 VIEWPORT = {"width": 1024, "height": 768}
 
@@ -60,25 +59,12 @@ def capture(spec: GuideSpec, browser: Browser, base_url: str, api: TestControl):
     # The same synthetic data each time keeps the pictures stable; a Chave Móvel Digital
     # number must be new on the portal, so that guide's citizen is drawn afresh.
     fake = synthetic_faker(seed=None if spec.flow == "cmd" else 1)
-    citizen = provision(api, fake, channel=spec.channel, cmd=spec.flow == "cmd")
-    context = browser.new_context(
-        viewport=VIEWPORT, locale="pt-PT", timezone_id="Europe/Lisbon", device_scale_factor=1
-    )
-    try:
-        page = context.new_page()
-        observer = GuideObserver()
-        for flow in catalog.with_prerequisites([spec.flow]):
-            run = Run(
-                page=page,
-                base_url=base_url,
-                citizen=citizen,
-                codes=OutboxCodes(api),
-                channel=spec.channel,
-            )
-            Runner([observer] if flow.name == spec.flow else []).run(flow, run)
-        return catalog.FLOWS[spec.flow], observer.steps, citizen
-    finally:
-        context.close()
+    citizen = citizen_for([spec.flow], api, fake, channel=spec.channel)
+    observer = GuideObserver()
+    journey = Journey(base_url, OutboxCodes(api), [observer], observe_prerequisites=False)
+    with new_context(browser, viewport=VIEWPORT, device_scale_factor=1) as context:
+        journey.run(context.new_page(), spec.flow, citizen, channel=spec.channel)
+    return catalog.FLOWS[spec.flow], observer.steps, citizen
 
 
 def make(

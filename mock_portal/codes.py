@@ -16,7 +16,6 @@ from enum import Enum
 from mock_portal.config import PortalConfig
 from mock_portal.timekeeping import add_business_days, iso, parse_iso
 
-PURPOSES = ("registration", "login", "contacts", "password_reset", "cmd")
 CODE_LENGTH = 6
 
 

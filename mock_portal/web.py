@@ -26,7 +26,6 @@ from mock_portal.middleware import SETTINGS_KEY
 from mock_portal.store import settings, transaction
 from mock_portal.timekeeping import now
 
-MAX_FIELD_LENGTH = 254  # the longest email address a mail system accepts
 MAX_FIELDS = 20
 
 
@@ -65,10 +64,6 @@ class Form:
     def value(self, logical: str) -> str:
         """The field by any of its names: a form of one markup still reads in another."""
         return next((self._values[n] for n in markup.FIELDS[logical] if self._values.get(n)), "")
-
-    def too_long(self) -> list[str]:
-        """Logical names of fields longer than any valid value."""
-        return [logical for logical in markup.FIELDS if len(self.value(logical)) > MAX_FIELD_LENGTH]
 
 
 class Page:

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
-import secrets
 import signal
 import tempfile
 import threading
@@ -20,19 +20,14 @@ from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
-from sentinel.browser import blocks_production
-from sentinel.mock_server import start_in_background
-from sentinel.targets import TargetError, is_production, resolve_target
-from sentinel.testapi import TestControl
+from runtime.browser import blocks_production
+from runtime.targets import Target, open_target, resolve_target
+from runtime.usage import UsageError
 
 log = logging.getLogger("monitor")
 DEFAULT_CHECKS = ("portal", "login")
 _DURATION = re.compile(r"^(\d{1,30})\s*([smhd]?)$", re.ASCII)
 MAX_DURATION_S = 366 * 86400
-
-
-class UsageError(ValueError):
-    """A setting is wrong; the message says which and how."""
 
 
 def parse_duration(text: str) -> int:
@@ -86,61 +81,60 @@ def validate(options: Options) -> None:
     unknown = [f for f in options.flows if f not in catalog.FLOWS]
     if unknown:
         raise UsageError(f"unknown flow {unknown[0]!r}; flows: {', '.join(catalog.FLOWS)}")
-    try:
-        # Read as the browser will read it; checks that write refuse the production portal.
-        options.target = resolve_target(options.target, catalog.with_prerequisites(options.flows))
-    except TargetError as error:
-        raise UsageError(str(error)) from None
+    # Read as the browser will read it, and refused for checks that write on production,
+    # before a port is bound or anything starts.
+    options.target = resolve_target(options.target, catalog.with_prerequisites(options.flows))
 
 
 def run(options: Options) -> int:
     """Run the monitor; with ``once``, each check once, exit code 1 when any failed."""
     validate(options)
     writable_folder(options.data)
-    # Bound before the mock or a browser starts: a port in use stops nothing half-started.
-    server = None if options.once else _listen(options)
-    mock = None
-    if options.target == "mock":
-        token = secrets.token_urlsafe(16)
-        mock = start_in_background(options.data / "mock-portal.db", token)
-        base_url, options.test_token = mock.url, token
-        print(f"Bundled mock portal: {base_url}")
-    else:
-        base_url = options.target.rstrip("/")
-    # The production portal has no test-control API (only read-only checks watch it).
-    wanted = options.test_token and not is_production(base_url)
-    api = TestControl(base_url, options.test_token) if wanted else None
-    history = History(options.data / "monitor.db")
-    metrics = Metrics()
-    try:
-        with sync_playwright() as playwright:
-            browser = WarmBrowser(
-                playwright,
-                on_restart=metrics.browser_restarts.inc,
-                endpoint=options.connect,
-                block_production=blocks_production(base_url),
-            )
-            monitor = Monitor(
-                executor=CheckExecutor(browser, base_url, api, options.data / "evidence"),
-                checks=options.checks(),
-                history=history,
-                metrics=metrics,
-                alerter=Alerter(options.policy),
-                webhooks=options.webhooks,
-                in_maintenance=lambda now: any(s <= now < e for s, e in options.maintenance),
-            )
-            try:
-                return _once(monitor) if options.once else _forever(monitor, options, server)
-            finally:
-                browser.close()
-    finally:
+    with contextlib.ExitStack() as stack:
+        # Bound before the mock or a browser starts: a port in use stops nothing half-started.
+        server = None if options.once else _listen(options)
         if server is not None:
-            server.server_close()
-        history.close()
-        if api:
-            api.close()
-        if mock:
-            mock.stop()
+            stack.callback(server.server_close)
+        # Read as the browser will read it; checks that write refuse the production portal.
+        target = stack.enter_context(
+            open_target(
+                options.target,
+                catalog.with_prerequisites(options.flows),
+                token=options.test_token,
+                database=options.data / "mock-portal.db",
+                announce=lambda url: print(f"Bundled mock portal: {url}"),
+            )
+        )
+        return _watch(options, target, server, stack)
+
+
+def _watch(
+    options: Options, target: Target, server: StatusServer | None, stack: contextlib.ExitStack
+) -> int:
+    """Watch an open target until stopped (or once); ``stack`` closes what is opened here."""
+    # The production portal has no test-control API (only read-only checks watch it).
+    api = stack.enter_context(target.test_control()) if target.has_test_control else None
+    history = History(options.data / "monitor.db")
+    stack.callback(history.close)
+    metrics = Metrics()
+    playwright = stack.enter_context(sync_playwright())
+    browser = WarmBrowser(
+        playwright,
+        on_restart=metrics.browser_restarts.inc,
+        endpoint=options.connect,
+        block_production=blocks_production(target.url),
+    )
+    stack.callback(browser.close)
+    monitor = Monitor(
+        executor=CheckExecutor(browser, target.url, api, options.data / "evidence"),
+        checks=options.checks(),
+        history=history,
+        metrics=metrics,
+        alerter=Alerter(options.policy),
+        webhooks=options.webhooks,
+        in_maintenance=lambda now: any(s <= now < e for s, e in options.maintenance),
+    )
+    return _once(monitor) if options.once else _forever(monitor, options, server)
 
 
 def _once(monitor: Monitor) -> int:

@@ -73,7 +73,8 @@ class CheckSpec:
 
 
 class _Timings(Observer):
-    def __init__(self) -> None:
+    def __init__(self, check: str) -> None:
+        self.check = check
         self.steps: list[StepTiming] = []
         self.flow = ""
 
@@ -86,7 +87,10 @@ class _Timings(Observer):
         )
 
     def detour(self, step: Step, run: Run, detour: Detour) -> None:
-        log.info("check %s, step %s: %s", self.flow, step.number, detour.note("en"))
+        # Named for the check the operator scheduled, and the flow it was in (a prerequisite's
+        # detour is still this check's).
+        where = "" if self.flow == self.check else f"{self.flow} "
+        log.info("check %s, %sstep %s: %s", self.check, where, step.number, detour.note("en"))
 
 
 class WarmBrowser:
@@ -254,7 +258,7 @@ class CheckExecutor:
 
     def _attempt(self, spec: CheckSpec, started_at: datetime, attempt: int) -> CheckResult:
         flows = catalog.with_prerequisites([spec.flow])
-        timings = _Timings()
+        timings = _Timings(spec.name)
         context = page = None
         traced = False
         citizen = NOBODY

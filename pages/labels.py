@@ -187,11 +187,10 @@ ENTER = Label("Entrar", "Sign in", origin=CUSTOMARY)
 # Public how-to pages of the live portal (a bank's, a financial magazine's) quote its labels
 # in other letter case ("Efetuar registo", "Seguinte: canal de verificação"), which matching
 # ignores, and name the password reset otherwise: their wordings are variants too.
-PUBLIC_HOW_TO = "public how-to pages of the live portal"
 LOST_PASSWORD = Label(
     "Perdi a minha palavra-passe",
     "I forgot my password",
-    variants=("Recuperar Senha",),  # PUBLIC_HOW_TO
+    variants=("Recuperar Senha",),  # as public how-to pages name it
     source=Source(GUIDE_001, "activation", 5),
 )
 

@@ -10,19 +10,41 @@ import functools
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from fixtures.allure_observer import SCREENSHOT_POLICIES
-from flows.catalog import FLOWS
 from mock_portal import contract as mock_contract
 from mock_portal import markup as mock_markup
 from mock_portal import wording as mock_wording
 from mock_portal.config import ConfigError, PortalConfig, parse_assignments
+from runtime.masking import SCREENSHOT_POLICIES
+from runtime.tokens import TOKEN_ENV, TokenError, check_characters, read_token_file
+from runtime.usage import UsageError
 
 DEFAULT_DB = Path("reports/mock-portal/portal.db")
-FLOW_NAMES = list(FLOWS)
+
+
+class FlowNames:
+    """The documented flows' names, read from the catalogue when first asked: the catalogue
+    loads the page objects and Playwright, which ``sentinel mock`` has no need of."""
+
+    def _names(self) -> list[str]:
+        from flows.catalog import FLOWS
+
+        return list(FLOWS)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._names()
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names())
+
+    def __str__(self) -> str:
+        return ", ".join(self._names())
+
+
+FLOW_NAMES = FlowNames()
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -149,7 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         choices=FLOW_NAMES,
         metavar="NAME",
-        help=f"a flow to run, repeatable: {', '.join(FLOW_NAMES)} (default: all)",
+        help="a flow to run, repeatable: %(choices)s (default: all)",
     )
     add_token_options(run, "the test-control API token of a URL target")
     run.add_argument("--headed", action="store_true", help="show the browser")
@@ -291,7 +313,7 @@ def run_guide(args: argparse.Namespace) -> int:
     from flows.context import TargetUnreachable
     from flows.errors import PortalUnavailable, ProductionRefused
     from guides import app
-    from sentinel.testapi import TestApiError
+    from runtime.testapi import TestApiError
 
     formats = {f.strip() for f in args.format.split(",") if f.strip()}
     unknown = formats - set(app.FORMATS)
@@ -312,7 +334,7 @@ def run_guide(args: argparse.Namespace) -> int:
     )
     try:
         return app.run(options)
-    except app.UsageError as error:
+    except UsageError as error:
         print(f"sentinel guide: {error}", file=sys.stderr)
         return 2
     except ProductionRefused as error:
@@ -372,7 +394,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             connect=args.connect,
         )
         return app.run(options)
-    except app.UsageError as error:
+    except UsageError as error:
         print(f"sentinel monitor: {error}", file=sys.stderr)
         return 2
 
@@ -388,16 +410,15 @@ def monitor_duration(option: str, text: str) -> int:
 
     try:
         return app.parse_duration(text)
-    except app.UsageError as error:
-        raise app.UsageError(f"{option} {error}") from None
+    except UsageError as error:
+        raise UsageError(f"{option} {error}") from None
 
 
 def monitor_number(option: str, value: int, low: int, high: int) -> int:
     """Refused, not clamped: a silently changed setting is not the one the operator chose."""
-    from monitor import app
 
     if not low <= value <= high:
-        raise app.UsageError(f"{option} must be between {low} and {high}, not {value}")
+        raise UsageError(f"{option} must be between {low} and {high}, not {value}")
     return value
 
 
@@ -405,7 +426,6 @@ def monitor_webhook(url: str) -> str:
     """An alert webhook must be a URL the alerts can reach, or no alert would ever arrive."""
     from urllib.parse import urlsplit
 
-    from monitor import app
 
     try:
         parts = urlsplit(url)
@@ -415,7 +435,7 @@ def monitor_webhook(url: str) -> str:
         valid = False
     if not valid:
         # Not echoed: a webhook URL often carries its secret in its path.
-        raise app.UsageError("--alert-webhook takes an http:// or https:// URL with a host")
+        raise UsageError("--alert-webhook takes an http:// or https:// URL with a host")
     return url
 
 
@@ -458,7 +478,7 @@ def add_report_paths(parser: argparse.ArgumentParser) -> None:
 def add_token_options(parser: argparse.ArgumentParser, meaning: str) -> None:
     parser.add_argument(
         "--test-token",
-        default=os.environ.get("SENTINEL_TEST_TOKEN"),
+        default=os.environ.get(TOKEN_ENV),
         help=f"{meaning} (default: $SENTINEL_TEST_TOKEN); every user of the machine can read "
         "a command line, so prefer the variable or --test-token-file",
     )
@@ -470,18 +490,14 @@ def add_token_options(parser: argparse.ArgumentParser, meaning: str) -> None:
     )
 
 
-class TokenFileError(ValueError):
-    """The test token file cannot be read or is empty; the message says which."""
-
-
-def read_token_file(path: Path) -> str:
-    try:
-        token = path.read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError) as error:
-        reason = getattr(error, "strerror", None) or error
-        raise TokenFileError(f"cannot read the test token file {path}: {reason}") from None
-    if not token:
-        raise TokenFileError(f"the test token file {path} is empty")
+def test_token(args: argparse.Namespace) -> str | None:
+    """The token of ``--test-token-file``, else of ``--test-token`` or the environment;
+    refused when it is not one word (it would go into a header, and its error into logs)."""
+    if getattr(args, "test_token_file", None) is not None:
+        return read_token_file(args.test_token_file)
+    token = getattr(args, "test_token", None) or None
+    if token:
+        check_characters(token, f"the test token (--test-token or ${TOKEN_ENV})")
     return token
 
 
@@ -522,10 +538,10 @@ def run_mock(args: argparse.Namespace) -> int:
 @unexpected_in_one_line
 def run_flows(args: argparse.Namespace) -> int:
     from flows.catalog import with_prerequisites
+    from runtime.targets import TargetError, resolve_target
     from sentinel import flow_suite, report
-    from sentinel.targets import TargetError, resolve_target
 
-    names = args.flows or FLOW_NAMES
+    names = args.flows or list(FLOW_NAMES)
     try:
         # Read as the browser will read it; flows that write (prerequisites too) refuse
         # the production portal, read-only ones may watch it.
@@ -640,12 +656,11 @@ def build_report(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "test_token_file", None) is not None:
-        try:
-            args.test_token = read_token_file(args.test_token_file)
-        except TokenFileError as error:
-            print(f"sentinel {args.command}: {error}", file=sys.stderr)
-            return 2
+    try:
+        args.test_token = test_token(args)
+    except TokenError as error:
+        print(f"sentinel {args.command}: {error}", file=sys.stderr)
+        return 2
     handlers = {
         "mock": run_mock,
         "run": run_flows,

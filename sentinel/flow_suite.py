@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 import allure
 import pytest
 
-from fixtures.codes import CommandCodes, OutboxCodes
 from flows import catalog
 from flows.context import NOBODY, Citizen, CodeSource, NoCodes, TargetUnreachable
-from sentinel.testapi import TestApiError
+from runtime.codes import CommandCodes, OutboxCodes
+from runtime.testapi import TestApiError
 
 if TYPE_CHECKING:  # `sentinel run` imports this module for its path only: keep it light
-    from fixtures.portal import Target
+    from runtime.targets import Target
 
 OPTION = "sentinel_flows"
 

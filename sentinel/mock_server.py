@@ -4,23 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import logging
-import os
 import socket
 import sqlite3
-import subprocess
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import uvicorn
 
 from mock_portal.app import create_app
 from mock_portal.config import PortalConfig
-
-# A test token guards the whole test-control API (read and change every synthetic citizen):
-# it must be long enough that it cannot be guessed (secrets.token_urlsafe(16) has 22).
-MIN_TOKEN_LENGTH = 16
-TOKEN_ENV = "SENTINEL_TEST_TOKEN"  # noqa: S105 - the name of a variable
+from runtime.mock_process import READY_PREFIX
+from runtime.tokens import MIN_TOKEN_LENGTH, TokenError, check_token
 
 
 class ServeError(ValueError):
@@ -38,20 +32,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_token(token: str | None) -> None:
-    """Refuse a test token too short to resist guessing."""
-    if token and len(token) < MIN_TOKEN_LENGTH:
-        raise ServeError(
-            f"the test token has {len(token)} characters; it needs at least "
-            f"{MIN_TOKEN_LENGTH}. Make one with: "
-            "python -c 'import secrets; print(secrets.token_urlsafe(16))'"
-        )
-
-
 def exposure_warning(host: str, token: str | None) -> str | None:
     """None on a loopback address. On any other, refuse without a test token, else the
     warning to print: the portal and its test-control API are reachable from the network."""
-    check_token(token)
+    try:
+        check_token(token)
+    except TokenError as error:
+        raise ServeError(str(error)) from None
     if is_loopback(host):
         return None
     if not token:
@@ -170,61 +157,3 @@ def open_app(
             f"cannot open the database {db}: {reason} (its folder must exist or be creatable, "
             "and be writable)"
         ) from None
-
-
-READY_PREFIX = "Mock portal listening on "
-
-
-@dataclass
-class BackgroundMock:
-    """A ``sentinel mock`` process started by the harness, with the URL it announced."""
-
-    url: str
-    process: subprocess.Popen[str]
-    log: Path
-
-    def stop(self, *, kill: bool = False) -> None:
-        if self.process.poll() is None:
-            self.process.kill() if kill else self.process.terminate()
-            self.process.wait(timeout=20)
-        if self.process.stdout:
-            self.process.stdout.close()
-
-
-def start_in_background(
-    db: Path,
-    token: str | None,
-    *settings: str,
-    log: Path | None = None,
-    contract: str | None = None,
-    wording: str | None = None,
-    markup: str | None = None,
-) -> BackgroundMock:
-    """Start the mock portal in its own process on a free port; returns once it listens.
-
-    ``settings`` are ``--set`` rules (``"code_ttl_minutes=5"``); ``contract``, ``wording`` and
-    ``markup`` are passed as ``sentinel mock``'s options of those names when given.
-    """
-    check_token(token)
-    log = log or db.with_suffix(".log")
-    args = [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", str(db)]
-    for setting in settings:
-        args.append(f"--set={setting}")
-    for option, value in (("contract", contract), ("wording", wording), ("markup", markup)):
-        if value is not None:
-            args.append(f"--{option}={value}")
-    # The token goes in the child's environment only: a command line is public (ps, /proc).
-    # An inherited token must not enable the API of a mock started without one.
-    env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}
-    if token:
-        env[TOKEN_ENV] = token
-    with log.open("a") as sink:
-        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=sink, text=True, env=env)
-    assert process.stdout is not None
-    first = process.stdout.readline()
-    if not first.startswith(READY_PREFIX):
-        process.kill()
-        process.wait(timeout=20)
-        process.stdout.close()
-        raise RuntimeError(f"the mock portal did not start; its log is {log}")
-    return BackgroundMock(first[len(READY_PREFIX) :].strip(), process, log)

@@ -14,8 +14,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from sentinel.mock_server import start_in_background
-from sentinel.testapi import TestControl
+from runtime.mock_process import start_in_background
+from runtime.testapi import TestControl
 
 FAULT = {"error_status": 404, "error_rate": 1, "path_prefix": "/registo/concluido"}
 # What the one line about the failed registration names: the flow, the step (number and

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sentinel.mock_server import start_in_background
+from runtime.mock_process import start_in_background
 from sentinel.report import PROJECT_ROOT
 from tests.helpers import run_pytest, run_sentinel
 

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 from playwright.sync_api import Locator, Page
 
-from fixtures.masking import masked_screenshot
 from flows.context import Citizen, NoCodes, Run
+from runtime.masking import masked_screenshot
 
 PERSON = Citizen(
     niss="11115611236",

@@ -17,7 +17,7 @@ import pytest
 
 from flows import catalog
 from guides.make import GUIDES
-from sentinel.mock_server import start_in_background
+from runtime.mock_process import start_in_background
 from tests.helpers import run_pytest, run_sentinel
 
 FLOW_TESTS = ("tests/e2e/test_flows.py", "tests/e2e/test_negative_paths.py")

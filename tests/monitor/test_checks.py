@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.codes import OutboxCodes
 from flows.context import CodeNotFound
 from monitor import evidence
 from monitor.alerts import Alerter, AlertPolicy
@@ -17,6 +16,7 @@ from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor
+from runtime.codes import OutboxCodes
 
 pytestmark = [pytest.mark.browser, pytest.mark.exclusive_portal]
 

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import httpx
 
-from sentinel.mock_server import BackgroundMock as MockServer
-from sentinel.mock_server import start_in_background as start
+from runtime.mock_process import BackgroundMock as MockServer
+from runtime.mock_process import start_in_background as start
 
 __all__ = ["MockServer", "api_client", "running", "start"]
 

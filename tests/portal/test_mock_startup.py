@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from mock_portal import markup, wording
-from sentinel.mock_server import READY_PREFIX
+from runtime.mock_process import READY_PREFIX
 from tests.conftest import TOKEN
 from tests.helpers import run_sentinel
 from tests.portal import server as mock_server

@@ -33,10 +33,10 @@ import markupsafe
 from faker import Faker
 from faker.providers import BaseProvider
 
-from fixtures.citizens import synthetic_faker
 from flows.context import Citizen
 from monitor.evidence import secret_values
-from sentinel.testapi import TestControl
+from runtime.citizens import synthetic_faker
+from runtime.testapi import TestControl
 
 PASSWORD = "Sê gr+&<\"'o!9Qz"
 NEW_PASSWORD = "Nõva P+&<\"'w!7Xk"

@@ -28,7 +28,7 @@ from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor
-from sentinel.mock_server import BackgroundMock, start_in_background
+from runtime.mock_process import BackgroundMock, start_in_background
 from sentinel.report import PROJECT_ROOT
 from tests.helpers import run_pytest
 from tests.security.leaks import (
@@ -200,7 +200,7 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.citizens import provision
+from runtime.citizens import provision
 from sentinel.flow_suite import pytest_generate_tests, test_flow  # noqa: F401
 from tests.security.leaks import RecordingControl, planted_faker
 

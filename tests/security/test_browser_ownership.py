@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from sentinel import owned_chromium
-from sentinel.browser import find_chromium, launch_args
+from runtime import owned_chromium
+from runtime.browser import find_chromium, launch_args
 from sentinel.report import PROJECT_ROOT
 
 pytestmark = pytest.mark.browser

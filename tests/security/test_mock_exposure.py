@@ -21,8 +21,8 @@ from types import SimpleNamespace
 import httpx
 import pytest
 
+from runtime.mock_process import READY_PREFIX, start_in_background
 from sentinel import cli
-from sentinel.mock_server import READY_PREFIX, start_in_background
 from sentinel.report import PROJECT_ROOT
 from tests.helpers import shell_environment
 

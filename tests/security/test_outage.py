@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.codes import OutboxCodes
 from flows import catalog
 from flows.context import NOBODY, NoCodes, Run
 from flows.errors import PortalUnavailable
@@ -20,8 +19,9 @@ from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor
-from sentinel.mock_server import start_in_background
-from sentinel.testapi import TestApiUnreachable, TestControl
+from runtime.codes import OutboxCodes
+from runtime.mock_process import start_in_background
+from runtime.testapi import TestApiUnreachable, TestControl
 
 pytestmark = pytest.mark.browser
 

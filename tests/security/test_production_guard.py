@@ -28,9 +28,9 @@ from flows.errors import ProductionRefused
 from flows.flow import Flow, Step
 from flows.runner import Runner
 from pages.labels import Label
-from sentinel.browser import find_chromium, launch_options, playwright_chromium
-from sentinel.mock_server import start_in_background
-from sentinel.targets import is_production
+from runtime.browser import find_chromium, launch_options, playwright_chromium
+from runtime.mock_process import start_in_background
+from runtime.targets import is_production
 from tests.helpers import run_sentinel
 from tests.unit.test_targets import NOT_PRODUCTION, PRODUCTION
 

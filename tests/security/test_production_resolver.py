@@ -23,7 +23,7 @@ from playwright.sync_api import Browser, BrowserType, Playwright, expect
 
 from monitor import app as monitor_app
 from monitor.executor import WarmBrowser
-from sentinel.browser import connect_headers, launch_args, launch_options
+from runtime.browser import connect_headers, launch_args, launch_options
 
 pytestmark = pytest.mark.browser
 

@@ -11,9 +11,10 @@ import pytest
 from flows import catalog
 from flows.errors import ProductionRefused
 from monitor.executor import reason_of
-from sentinel import cli, targets
+from runtime import targets
+from runtime.testapi import TestApiError, TestControl
+from sentinel import cli
 from sentinel.report import PROJECT_ROOT
-from sentinel.testapi import TestApiError, TestControl
 from tests.helpers import run_pytest, shell_environment
 
 TOKEN = "a-token-of-sixteen-or-more"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from sentinel import browser
-from sentinel.browser import SENTINEL_DISABLED_FEATURES
+from runtime import browser
+from runtime.browser import SENTINEL_DISABLED_FEATURES
 
 
 def test_the_environment_variable_wins(tmp_path: Path) -> None:

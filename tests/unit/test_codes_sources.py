@@ -5,8 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from fixtures.codes import CommandCodes
 from flows.context import CodeNotFound
+from runtime.codes import CommandCodes
 
 
 def script(tmp_path: Path, body: str) -> str:

@@ -20,7 +20,7 @@ def test_the_socket_listens_on_a_free_port_and_names_tcp() -> None:
 def test_a_token_that_looks_like_an_option_still_starts_the_portal(tmp_path) -> None:
     import httpx
 
-    from sentinel.mock_server import start_in_background
+    from runtime.mock_process import start_in_background
 
     # token_urlsafe can start with "-"; it must never be read as an option.
     mock = start_in_background(tmp_path / "portal.db", "-starts-with-a-dash", "code_ttl_minutes=5")

@@ -3,10 +3,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from fixtures.citizens import synthetic_faker
 from mock_portal import niss as niss_rules
 from mock_portal import passwords
 from mock_portal.config import PortalConfig
+from runtime.citizens import synthetic_faker
 
 
 def test_generated_niss_are_valid_for_the_portal() -> None:

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 
 from flows import catalog
-from sentinel import targets
-from sentinel.targets import is_production
-from sentinel.testapi import TestApiError, TestControl
+from runtime import targets
+from runtime.targets import is_production
+from runtime.testapi import TestApiError, TestControl
 
 # Every way of writing a production host found by the review, and more.
 PRODUCTION = [

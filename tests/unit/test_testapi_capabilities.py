@@ -10,8 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from sentinel.mock_server import BackgroundMock, start_in_background
-from sentinel.testapi import (
+from runtime.mock_process import BackgroundMock, start_in_background
+from runtime.testapi import (
     ALL_CAPABILITIES,
     BASE_CONTRACT,
     TestApiError,

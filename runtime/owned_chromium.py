@@ -27,7 +27,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-log = logging.getLogger("sentinel.owned_chromium")
+log = logging.getLogger("runtime.owned_chromium")
 PROFILE_PREFIX = "portal-sentinel-chromium-"
 OWNER_FILE = "portal-sentinel-owner"
 _PR_SET_PDEATHSIG = 1

@@ -21,6 +21,7 @@ import httpx
 
 from flows.context import TargetUnreachable
 from flows.production import host_of, is_production_host, is_production_url
+from runtime.tokens import TokenError, check_characters
 
 CONTRACT = "portal-sentinel test-control"
 # Every capability the harness knows, in the order the bundled mock lists them.
@@ -57,6 +58,11 @@ class TestControl:
     __test__ = False
 
     def __init__(self, base_url: str, token: str, *, timeout: float = 15.0):
+        try:
+            # Before the header is built: the HTTP client's own refusal quotes the value.
+            check_characters(token)
+        except TokenError as error:
+            raise TestApiError(str(error)) from None
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"), headers={"X-Test-Token": token}, timeout=timeout
         )

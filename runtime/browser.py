@@ -220,7 +220,7 @@ def _camel(name: str) -> str:
 
 
 def main() -> int:
-    """``python -m sentinel.browser``: say which Chromium will be used, or what to install."""
+    """``python -m runtime.browser``: say which Chromium will be used, or what to install."""
     try:
         found = find_chromium()
     except BrowserNotFound as error:

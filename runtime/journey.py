@@ -1,0 +1,135 @@
+"""A journey: a documented flow run in the browser after the flows it requires, each once.
+
+The one way from a flow to a running browser, for the pytest plugin, the monitor, the guides
+and the benchmarks alike::
+
+    with open_target("mock") as target, target.test_control() as api:
+        citizen = citizen_for(["activation"], api)
+        journey = Journey(target.url, OutboxCodes(api), observers=[MyObserver()])
+        with new_context(browser) as context:
+            result = journey.run(context.new_page(), "activation", citizen)
+
+A flow that writes never reaches the production portal: the runner refuses it before its
+first step and guards the browser context (``flows.runner``, ``flows.guard``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from faker import Faker
+from playwright.sync_api import Browser, BrowserContext, Page
+
+from flows import catalog
+from flows.context import NOBODY, Citizen, CodeSource, Run
+from flows.flow import Flow
+from flows.runner import FlowResult, Observer, Runner
+from runtime.citizens import provision, synthetic_faker
+from runtime.testapi import TestApiError, TestControl
+
+# How every browser context that runs a flow starts: the portal is Portuguese, its clock is
+# Lisbon's, and one viewport keeps screenshots comparable from run to run.
+CONTEXT_DEFAULTS: dict[str, Any] = {
+    "locale": "pt-PT",
+    "timezone_id": "Europe/Lisbon",
+    "viewport": {"width": 1280, "height": 900},
+}
+
+
+def context_options(**overrides: Any) -> dict[str, Any]:
+    """The project's context defaults, with ``overrides`` (Playwright's option names)."""
+    return {**CONTEXT_DEFAULTS, **overrides}
+
+
+@contextmanager
+def new_context(browser: Browser, **overrides: Any) -> Iterator[BrowserContext]:
+    """A fresh browser context with the project's defaults, closed at the end."""
+    context = browser.new_context(**context_options(**overrides))
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+class NeedsTestControl(TestApiError):
+    """A flow that writes was asked for where the harness has no test-control API."""
+
+
+def citizen_for(
+    flows: Iterable[str],
+    api: TestControl | None,
+    fake: Faker | None = None,
+    **options: Any,
+) -> Citizen:
+    """Who runs ``flows`` (with their prerequisites): nobody when none of them writes, else
+    a fresh synthetic citizen provisioned through the test-control API (``options`` as for
+    ``provision``; a Chave Móvel Digital for the ``cmd`` flow)."""
+    needed = catalog.with_prerequisites(list(flows))
+    if not any(flow.writes for flow in needed):
+        return NOBODY
+    if api is None:
+        writing = ", ".join(flow.name for flow in needed if flow.writes)
+        raise NeedsTestControl(
+            f"{writing} create or change accounts, so they need the portal's test-control "
+            "API (a test token)"
+        )
+    options.setdefault("cmd", any(flow.name == "cmd" for flow in needed))
+    return provision(api, fake or synthetic_faker(), **options)
+
+
+@dataclass
+class Journey:
+    """Runs flows by name for a citizen on one portal, each after the flows it requires.
+
+    ``observers`` are told every step of the flow asked for, and of its prerequisites unless
+    ``observe_prerequisites`` is False (a guide pictures its own flow only).
+    ``timeout_ms``: each step's time limit (the runner's default when None).
+    """
+
+    base_url: str
+    codes: CodeSource
+    observers: Sequence[Observer] = field(default_factory=list)
+    observe_prerequisites: bool = True
+    timeout_ms: float | None = None
+
+    def flows(
+        self, name: str, *, prerequisites: bool = True, until: str | None = None
+    ) -> list[Flow]:
+        """The flows a run of ``name`` goes through, in order; ``until`` stops the last one
+        after that step."""
+        flows = catalog.with_prerequisites([name]) if prerequisites else [catalog.FLOWS[name]]
+        if until is not None:
+            flows[-1] = flows[-1].until(until)
+        return flows
+
+    def run(
+        self,
+        page: Page,
+        name: str,
+        citizen: Citizen,
+        *,
+        channel: str | None = None,
+        prerequisites: bool = True,
+        until: str | None = None,
+    ) -> FlowResult:
+        """Run flow ``name`` (after its prerequisites) on ``page``; the first failure is
+        raised as the runner classifies it. Returns the result of ``name`` itself."""
+        flows = self.flows(name, prerequisites=prerequisites, until=until)
+        observed = Runner(self.observers)
+        unobserved = observed if self.observe_prerequisites else Runner()
+        result: FlowResult | None = None
+        for flow in flows:
+            runner = observed if flow is flows[-1] else unobserved
+            result = runner.run(flow, self._run(page, citizen, channel))
+        assert result is not None  # with_prerequisites always holds the flow itself
+        return result
+
+    def _run(self, page: Page, citizen: Citizen, channel: str | None) -> Run:
+        run = Run(page=page, base_url=self.base_url, citizen=citizen, codes=self.codes)
+        run.channel = channel
+        if self.timeout_ms is not None:
+            run.timeout_ms = self.timeout_ms
+        return run
