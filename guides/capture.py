@@ -7,11 +7,11 @@ from dataclasses import dataclass, field
 
 from playwright.sync_api import Locator
 
-from fixtures.masking import masked_screenshot
 from flows.context import Run
 from flows.detours import SESSION_EXPIRED, SHOWN_TEXT, Detour
 from flows.flow import Flow, Step
 from flows.runner import Observer, StepResult
+from runtime.masking import masked_screenshot
 
 HIGHLIGHT = "data-sentinel-highlight"
 # Not masking's loud default MASK_COLOR, which evidence keeps: a guide is read by citizens,
