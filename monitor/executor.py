@@ -24,10 +24,6 @@ from pathlib import Path
 from playwright.sync_api import Browser, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from fixtures.citizens import provision, synthetic_faker
-from fixtures.codes import OutboxCodes
-from fixtures.masking import masked_screenshot
-from flows import catalog
 from flows.context import (
     NOBODY,
     Citizen,
@@ -46,12 +42,16 @@ from flows.errors import (
     ProductionRefused,
 )
 from flows.flow import Flow, Step
-from flows.runner import Observer, Runner, StepResult
+from flows.runner import Observer, StepResult
 from monitor import evidence
 from monitor.results import CheckResult, StepTiming
-from sentinel import owned_chromium
-from sentinel.browser import connect_headers, find_chromium, launch_args, launch_options
-from sentinel.testapi import TestControl
+from runtime import owned_chromium
+from runtime.browser import connect_headers, find_chromium, launch_args, launch_options
+from runtime.citizens import synthetic_faker
+from runtime.codes import OutboxCodes
+from runtime.journey import Journey, NeedsTestControl, citizen_for, context_options
+from runtime.masking import masked_screenshot
+from runtime.testapi import TestControl
 
 log = logging.getLogger("monitor.executor")
 HANG_GRACE_S = 5.0  # beyond a check's time limit, before its browser is declared hung
@@ -113,7 +113,7 @@ class WarmBrowser:
         # A remote browser server: connected to, never launched, so never killed from here.
         self.endpoint = endpoint
         # Production's names resolve to nothing in this browser, unless production is the
-        # target (then only read-only checks run): see sentinel.browser.launch_args.
+        # target (then only read-only checks run): see runtime.browser.launch_args.
         self.block_production = block_production
         self._browser: Browser | None = None
         self._process: subprocess.Popen[str] | None = None
@@ -257,18 +257,13 @@ class CheckExecutor:
         return result
 
     def _attempt(self, spec: CheckSpec, started_at: datetime, attempt: int) -> CheckResult:
-        flows = catalog.with_prerequisites([spec.flow])
         timings = _Timings(spec.name)
         context = page = None
         traced = False
         citizen = NOBODY
         handed: list[str] = []  # the codes given to the flows, to scrub whatever happens
         try:
-            context = self.browser.get().new_context(
-                locale="pt-PT",
-                timezone_id="Europe/Lisbon",
-                viewport={"width": 1280, "height": 900},
-            )
+            context = self.browser.get().new_context(**context_options())
             # Traced on the last try only (the one whose failure counts), as Playwright Test's
             # "on-first-retry": tracing every check would cost a third of its time. DOM
             # snapshots only: screencast frames would show typed values unmasked.
@@ -276,17 +271,12 @@ class CheckExecutor:
             if traced:
                 context.tracing.start(snapshots=True, screenshots=False, sources=False)
             page = context.new_page()
-            citizen = self._citizen(flows)
+            citizen = self._citizen(spec.flow)
             codes = _Remembered(self.codes_for(self.api) if self.api else NO_API_CODES, handed)
-            for flow in flows:
-                run = Run(
-                    page=page,
-                    base_url=self.base_url,
-                    citizen=citizen,
-                    codes=codes,
-                    timeout_ms=min(spec.timeout_s, 30.0) * 1000,
-                )
-                Runner([timings]).run(flow, run)
+            journey = Journey(
+                self.base_url, codes, [timings], timeout_ms=min(spec.timeout_s, 30.0) * 1000
+            )
+            journey.run(page, spec.flow, citizen)
             if traced:
                 context.tracing.stop()
             return CheckResult(spec.name, started_at, "success", 0.0, attempt, steps=timings.steps)
@@ -323,24 +313,15 @@ class CheckExecutor:
                 # A crashed browser cannot close its context; the next check replaces it.
                 log.warning("could not close the browser context of %s", spec.name)
 
-    def _citizen(self, flows: Sequence[Flow]) -> Citizen:
-        if not any(f.writes for f in flows):
-            return NOBODY
-        if self.api is None:
-            raise HarnessDefect(
-                "flows that write need the test-control API (a test token)",
-                flow=flows[0].name,
-                step="",
-            )
+    def _citizen(self, flow: str) -> Citizen:
         try:
-            return provision(self.api, self.fake, cmd=any(f.name == "cmd" for f in flows))
+            return citizen_for([flow], self.api, self.fake)
+        except NeedsTestControl as error:
+            raise HarnessDefect(str(error), flow=flow, step="") from None
         except TargetUnreachable as error:
             # The API lives on the portal's host: when it does not answer, the portal is down.
             raise PortalUnavailable(
-                f"the portal cannot be reached: {error}",
-                flow=flows[0].name,
-                step="",
-                cause=error,
+                f"the portal cannot be reached: {error}", flow=flow, step="", cause=error
             ) from error
 
     def _evidence(
