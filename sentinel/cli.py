@@ -426,7 +426,6 @@ def monitor_webhook(url: str) -> str:
     """An alert webhook must be a URL the alerts can reach, or no alert would ever arrive."""
     from urllib.parse import urlsplit
 
-
     try:
         parts = urlsplit(url)
         valid = parts.scheme in ("http", "https") and bool(parts.hostname)
