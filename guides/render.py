@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
@@ -121,7 +122,7 @@ def to_markdown(guide: Guide) -> str:
     return "\n".join(lines)
 
 
-def manifest(guide: Guide) -> dict:
+def manifest(guide: Guide) -> dict[str, Any]:
     """What ``--check`` compares: each step's words, picture and highlighted boxes."""
     return {
         "guide": guide.name,
