@@ -17,7 +17,7 @@ import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, replace
-from typing import TypeVar
+from typing import Literal, TypeVar, get_args
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
@@ -155,14 +155,14 @@ def arrive(run: Run, screen: type[S], *, unless: tuple[Detour, ...] = ()) -> S:
         expect(shown, f"expected the screen {screen.__name__}").to_be_visible()
         if target.landmark().filter(visible=True).count():
             break
-        way = next((w for w in ways if w.sign(run.page).filter(visible=True).count()), None)
-        if way is None:
+        shown_way = next((w for w in ways if w.sign(run.page).filter(visible=True).count()), None)
+        if shown_way is None:
             continue  # the page changed between the two looks: look again
-        if way.passing is None:
-            said = " ".join(way.sign(run.page).inner_text().split())
+        if shown_way.passing is None:
+            said = " ".join(shown_way.sign(run.page).inner_text().split())
             raise SessionExpired(f"the portal says the session expired: {said!r}")
-        element = way.passing(run.page).filter(visible=True).first
-        detour = way.detour.as_shown(element)
+        element = shown_way.passing(run.page).filter(visible=True).first
+        detour = shown_way.detour.as_shown(element)
         element.click()
         run.detoured(detour)
     return target.expect_loaded()
@@ -198,7 +198,8 @@ def form_at_once(run: Run) -> bool:
 
 
 # Where a cookie banner lives, and what it is about.
-BANNER_ROLES = ("alertdialog", "region", "complementary", "contentinfo", "banner", "form")
+BannerRole = Literal["alertdialog", "region", "complementary", "contentinfo", "banner", "form"]
+BANNER_ROLES: tuple[BannerRole, ...] = get_args(BannerRole)
 COOKIES = re.compile(r"cookie", re.IGNORECASE)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 import weakref
+from typing import Any
 
 from playwright.sync_api import BrowserContext, CDPSession, Page, Route, WebSocketRoute
 
@@ -70,7 +71,7 @@ class ProductionGuard:
         else:
             socket.connect_to_server()
 
-    def _on_paused(self, session: CDPSession, event: dict) -> None:
+    def _on_paused(self, session: CDPSession, event: dict[str, Any]) -> None:
         request = {"requestId": event["requestId"]}
         try:
             if self._refuse(event["request"]["url"]):

@@ -9,8 +9,10 @@ from pathlib import Path
 from playwright.sync_api import Browser
 
 from flows import catalog
+from flows.context import Citizen
 from flows.errors import FlowError
-from guides.capture import GuideObserver
+from flows.flow import Flow
+from guides.capture import CapturedStep, GuideObserver
 from guides.render import Guide, write
 from runtime.citizens import synthetic_faker
 from runtime.codes import OutboxCodes
@@ -54,7 +56,9 @@ def select(flows: list[str] | None) -> list[GuideSpec]:
     return [g for g in GUIDES if not flows or g.flow in flows or g.name in flows]
 
 
-def capture(spec: GuideSpec, browser: Browser, base_url: str, api: TestControl):
+def capture(
+    spec: GuideSpec, browser: Browser, base_url: str, api: TestControl
+) -> tuple[Flow, list[CapturedStep], Citizen]:
     """Run the guide's flow (after its prerequisites, unobserved) and return its pictures."""
     # The same synthetic data each time keeps the pictures stable; a Chave Móvel Digital
     # number must be new on the portal, so that guide's citizen is drawn afresh.

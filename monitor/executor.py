@@ -16,12 +16,12 @@ import tempfile
 import threading
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from playwright.sync_api import Browser, Playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from flows.context import (
@@ -193,7 +193,7 @@ def _devtools_endpoint(process: subprocess.Popen[str]) -> str:
     raise RuntimeError(f"Chromium exited ({process.wait()}) before opening DevTools")
 
 
-def _drain(stream) -> None:
+def _drain(stream: Iterable[str]) -> None:
     for _ in stream:
         pass
 
@@ -234,7 +234,7 @@ class CheckExecutor:
             result.message = f"the check took {result.duration_s:.1f}s, over {spec.timeout_s}s"
         return result
 
-    def _guarded_attempt(self, spec: CheckSpec, started_at: datetime, attempt: int):
+    def _guarded_attempt(self, spec: CheckSpec, started_at: datetime, attempt: int) -> CheckResult:
         """One attempt under a watchdog: a browser that hangs past the time limit is killed,
         which ends the attempt at once; the next check gets a new browser."""
         watchdog = threading.Timer(spec.timeout_s + HANG_GRACE_S, self.browser.kill)
@@ -328,9 +328,9 @@ class CheckExecutor:
         self,
         spec: CheckSpec,
         result: CheckResult,
-        context,
-        page,
-        citizen,
+        context: BrowserContext,
+        page: Page,
+        citizen: Citizen,
         traced: bool,
         handed: Sequence[str],
     ) -> Path:

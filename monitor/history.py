@@ -65,6 +65,7 @@ class History:
                 ),
             )
             check_id = cursor.lastrowid
+            assert check_id is not None  # sqlite3 sets it after every INSERT
             self.conn.executemany(
                 "INSERT INTO steps (check_id, flow, step, duration_s, passed, title)"
                 " VALUES (?, ?, ?, ?, ?, ?)",

@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 import schedule
 import uvicorn
+from schedule import Job, Scheduler  # by name: in the monitor's class, schedule is a method
 
 from monitor import alerts, web
 from monitor.alerts import Alerter, Notification
@@ -78,7 +79,7 @@ class Monitor:
     def run_once(self) -> list[CheckResult]:
         return [self.run_check(spec) for spec in self.checks]
 
-    def schedule(self, scheduler: schedule.Scheduler, every_s: int) -> None:
+    def schedule(self, scheduler: Scheduler, every_s: int) -> None:
         """Every check every ``every_s`` seconds. Jobs run one at a time in this thread, so a
         check that overruns is never started twice, and how late each start is, is measured.
 
@@ -96,7 +97,7 @@ class Monitor:
                 due = last.started_at.astimezone().replace(tzinfo=None) + timedelta(seconds=every_s)
                 job.next_run = max(now, due)
 
-    def _scheduled(self, spec: CheckSpec, job: schedule.Job) -> None:
+    def _scheduled(self, spec: CheckSpec, job: Job) -> None:
         # schedule keeps naive local times; the job's next_run is still this run's due time.
         due = job.next_run
         lag = max(0.0, (datetime.now() - due).total_seconds()) if due else 0.0

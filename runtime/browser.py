@@ -14,6 +14,7 @@ import os
 import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import NotRequired, TypedDict
 
 from flows.production import PRODUCTION_DOMAIN, is_production_url
 
@@ -183,10 +184,18 @@ def blocks_production(base_url: str) -> bool:
     return not is_production_url(base_url)
 
 
-def launch_options(headless: bool = True, *, block_production: bool = True) -> dict[str, object]:
+class LaunchOptions(TypedDict):
+    """The keyword arguments of ``BrowserType.launch`` that ``launch_options`` gives."""
+
+    headless: bool
+    args: list[str]
+    executable_path: NotRequired[str]
+
+
+def launch_options(headless: bool = True, *, block_production: bool = True) -> LaunchOptions:
     """Keyword arguments for ``BrowserType.launch`` (see ``launch_args``)."""
     args = launch_args(block_production=block_production)
-    options: dict[str, object] = {"headless": headless, "args": args}
+    options: LaunchOptions = {"headless": headless, "args": args}
     executable = find_chromium()
     if executable is not None:
         options["executable_path"] = str(executable)
@@ -196,14 +205,16 @@ def launch_options(headless: bool = True, *, block_production: bool = True) -> d
 CONNECT_ENV = "SENTINEL_BROWSER_WS"
 
 
-def connect_endpoint(explicit: str | None = None, environ: dict[str, str] | None = None):
+def connect_endpoint(
+    explicit: str | None = None, environ: dict[str, str] | None = None
+) -> str | None:
     """The WebSocket endpoint of a Playwright browser server to use instead of launching one:
     ``--connect`` when given, else ``SENTINEL_BROWSER_WS``, else None."""
     environ = dict(os.environ) if environ is None else environ
     return explicit or environ.get(CONNECT_ENV) or None
 
 
-def connect_headers(options: dict[str, object] | None = None) -> dict[str, str]:
+def connect_headers(options: LaunchOptions | None = None) -> dict[str, str]:
     """How the server should launch Chromium: by default the switches and executable used here.
 
     Playwright's browser server reads them, in its own (camelCase) names, from this header;

@@ -24,7 +24,7 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 log = logging.getLogger("runtime.owned_chromium")
@@ -34,10 +34,10 @@ _PR_SET_PDEATHSIG = 1
 OWNERLESS_GRACE_S = 60.0
 
 
-def _libc_prctl():
+def _libc_prctl() -> Callable[..., int] | None:
     try:
-        return getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
-    except OSError:
+        return ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):  # no C library, or one without prctl (not Linux)
         return None
 
 
@@ -50,7 +50,8 @@ def _die_with_parent() -> None:
 
     The signal follows the thread that started the child, so the monitor starts its browser
     from the thread that runs its schedule for as long as the monitor lives."""
-    _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if _PRCTL is not None:  # always, as start() sets this hook only then
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def start(executable: Path, args: Sequence[str]) -> tuple[subprocess.Popen[str], Path]:

@@ -15,7 +15,7 @@ offer the base contract only: citizens and their outbox.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -128,6 +128,7 @@ class TestControl:
             raise TestApiError(f"test-control API call failed: {error}") from None
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The JSON answer; each caller casts it to the shape the contract gives that call."""
         response = self._send(method, path, **kwargs)
         self._check(response, method, path)
         return response.json()
@@ -156,19 +157,19 @@ class TestControl:
             raise TestApiError(f"{method} /__test__/{path}: {response.status_code} {detail}")
 
     def create_citizen(self, **record: Any) -> dict[str, Any]:
-        return self._call("POST", "citizens", json=record)
+        return cast(dict[str, Any], self._call("POST", "citizens", json=record))
 
     def citizen(self, niss: str) -> dict[str, Any]:
-        return self._call("GET", f"citizens/{niss}")
+        return cast(dict[str, Any], self._call("GET", f"citizens/{niss}"))
 
     def outbox(self, niss: str) -> list[dict[str, Any]]:
-        return self._call("GET", "outbox", params={"niss": niss})
+        return cast(list[dict[str, Any]], self._call("GET", "outbox", params={"niss": niss}))
 
     def advance_clock(self, seconds: float) -> str:
-        return self._call("POST", "clock", json={"advance_seconds": seconds})["now"]
+        return cast(str, self._call("POST", "clock", json={"advance_seconds": seconds})["now"])
 
     def set_faults(self, **faults: Any) -> dict[str, Any]:
-        return self._call("POST", "faults", json=faults)
+        return cast(dict[str, Any], self._call("POST", "faults", json=faults))
 
     def clear_faults(self) -> None:
         self._call("DELETE", "faults")
@@ -190,8 +191,9 @@ def _detail(response: httpx.Response) -> str:
         answer = response.json()
     except ValueError:
         return response.text[:200].strip()
-    if isinstance(answer, dict) and isinstance(answer.get("error"), str):
-        return answer["error"]
+    error = answer.get("error") if isinstance(answer, dict) else None
+    if isinstance(error, str):
+        return error
     return response.text[:200].strip()
 
 
