@@ -84,9 +84,11 @@ bench: setup
 report: setup
 	$(BIN)/sentinel report
 
+# Ruff (lint, format) and mypy (types: the packages and settings of [tool.mypy]).
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # The whole suite, headless, on $(WORKERS) workers; the Allure report is built either way.
 test: setup lint
@@ -95,4 +97,4 @@ test: setup lint
 	  status=$$?; $(BIN)/sentinel report || true; exit $$status
 
 clean:
-	rm -rf $(VENV) node_modules reports test-results .pytest_cache .ruff_cache *.egg-info
+	rm -rf $(VENV) node_modules reports test-results .pytest_cache .ruff_cache .mypy_cache *.egg-info
