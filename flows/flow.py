@@ -20,23 +20,6 @@ Verb = Literal["open", "click", "fill", "choose", "check", "see"]
 Locate = Callable[[Run], Sequence[Locator]]
 Act = Callable[[Run, Sequence[Locator]], None]
 
-VERBS_EN = {
-    "open": "Open",
-    "click": "Click on",
-    "fill": "Fill in",
-    "choose": "Choose",
-    "check": "Tick",
-    "see": "Make sure you see",
-}
-VERBS_PT = {
-    "open": "Abra",
-    "click": "Clique em",
-    "fill": "Preencha",
-    "choose": "Escolha",
-    "check": "Assinale",
-    "see": "Confirme que vê",
-}
-
 
 @dataclass(frozen=True)
 class Step:

@@ -6,11 +6,28 @@ public guides do, because citizens must recognise the Portuguese text on the rea
 
 from __future__ import annotations
 
-from flows.flow import VERBS_EN, VERBS_PT, Flow
+from flows.flow import Flow, Verb
 from guides.capture import CapturedStep
 from pages.labels import Source
 
 LANGUAGES = ("pt", "en")
+# How a guide says each kind of step, before the label it quotes.
+VERBS_EN: dict[Verb, str] = {
+    "open": "Open",
+    "click": "Click on",
+    "fill": "Fill in",
+    "choose": "Choose",
+    "check": "Tick",
+    "see": "Make sure you see",
+}
+VERBS_PT: dict[Verb, str] = {
+    "open": "Abra",
+    "click": "Clique em",
+    "fill": "Preencha",
+    "choose": "Escolha",
+    "check": "Assinale",
+    "see": "Confirme que vê",
+}
 WORDS = {
     "pt": {
         "step": "Passo",
