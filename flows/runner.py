@@ -250,11 +250,12 @@ def classify(
     the network error of a page load of this step that got no answer."""
     where = f"step {step.title} of {flow.name}"
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    documented = f" (documented in {step.label.source})" if step.label.source else ""
     if isinstance(error, FlowError):
         return error
     if status is not None and status >= 500:
         return PortalUnavailable(
-            f"{where}: the portal answered HTTP {status}",
+            f"{where}{documented}: the portal answered HTTP {status}",
             flow=flow.name,
             step=step.number,
             cause=error,
@@ -281,10 +282,11 @@ def classify(
             cause=error,
         )
     if isinstance(error, PlaywrightTimeout | AssertionError):
-        documented = f" (documented in {step.label.source})" if step.label.source else ""
+        # A page the portal refused (404, 410, ...) says more than the screen it is not.
+        refused = f"the portal answered HTTP {status}; " if status and status >= 400 else ""
         return PortalDefect(
             f"{where}: '{step.label.pt}'{documented} was not found or the screen did not "
-            f"follow: {first_line}",
+            f"follow: {refused}{first_line}",
             flow=flow.name,
             step=step.number,
             cause=error,
