@@ -100,17 +100,42 @@ class GuideObserver(Observer):
 
 
 def _shown(step: Step, elements: Sequence[Locator]) -> str:
-    """The text of the action clicked; for a field whose label is our translation, the
-    field's own label on the screen; otherwise the documented label."""
+    """The text of the action clicked; where the documented label is only our translation,
+    the screen's own words for it; otherwise the documented label."""
     if not elements:
         return step.label.pt
     if step.verb == "click":
         return " ".join(str(elements[0].evaluate(SHOWN_TEXT)).split()) or step.label.pt
-    if step.label.translated and len(elements) == 1:
-        shown = " ".join(elements[0].evaluate(FIELD_LABEL).split())
-        if step.label.pattern.search(shown):
-            return shown
+    if step.label.translated:
+        return _own_words(step, elements) or step.label.pt
     return step.label.pt
+
+
+def _own_words(step: Step, elements: Sequence[Locator]) -> str:
+    """What the screen calls what our translated label names, by the label's meaning: the
+    field's label (one field), the name of the group it is in (a choice), or a heading (a
+    step that fills a whole screen). Empty when the screen words it otherwise."""
+    first = elements[0]
+    candidates = [first.evaluate(FIELD_LABEL)] if len(elements) == 1 else []
+    candidates.append(first.evaluate(GROUP_NAME))
+    candidates += [heading.inner_text() for heading in first.page.get_by_role("heading").all()]
+    for text in candidates:
+        shown = " ".join(str(text).split())
+        if shown and step.label.pattern.search(shown):
+            return shown
+    return ""
+
+
+# The name of the group a field is in: its fieldset's legend, or the group's ARIA name.
+GROUP_NAME = """e => {
+  const group = e.closest('fieldset, [role=radiogroup], [role=group]');
+  if (!group) return '';
+  const legend = group.querySelector(':scope > legend');
+  if (legend) return legend.innerText;
+  const ids = (group.getAttribute('aria-labelledby') || '').split(/\\s+/).filter(Boolean);
+  if (ids.length) return ids.map(i => (document.getElementById(i) || {}).innerText || '').join(' ');
+  return group.getAttribute('aria-label') || '';
+}"""
 
 
 # A field's visible label: the elements it names in aria-labelledby, its <label>, aria-label.

@@ -9,9 +9,9 @@ import pytest
 from playwright.sync_api import Page
 
 from flows.context import Citizen, NoCodes, Run
-from flows.flow import Flow
+from flows.flow import Flow, Step
 from flows.runner import Runner
-from flows.steps import click, fill
+from flows.steps import choose, click, fill
 from guides.capture import GuideObserver
 from pages import labels
 from pages.base import Screen
@@ -50,3 +50,50 @@ def test_an_input_submit_is_quoted_by_its_value(page: Page) -> None:
     run = Run(page=page, base_url="about:blank", citizen=PERSON, codes=NoCodes(), timeout_ms=2000)
     Runner([observer]).run(Flow("demo", "Demo", "Demo", (step,), writes=False), run)
     assert observer.steps[0].shown == "Li e aceito os termos e condições do serviço"
+
+
+def shown_for_step(page: Page, html: str, step_of_page: Step) -> str:
+    page.set_content(f"<main>{html}</main>")
+    observer = GuideObserver()
+    run = Run(page=page, base_url="about:blank", citizen=PERSON, codes=NoCodes(), timeout_ms=2000)
+    Runner([observer]).run(Flow("demo", "Demo", "Demo", (step_of_page,), writes=False), run)
+    return observer.steps[0].shown
+
+
+def test_a_translated_choice_is_quoted_by_its_group_as_the_screen_words_it(page: Page) -> None:
+    html = (
+        "<fieldset><legend>Natureza da conta</legend>"
+        "<label><input type=radio name=t> Cidadão</label></fieldset>"
+    )
+    step = choose("6", labels.ACCOUNT_TYPE, lambda r: Screen(r.page).option(labels.CITIZEN))
+    assert shown_for_step(page, html, step) == "Natureza da conta"
+
+
+def test_a_translated_screen_step_is_quoted_by_the_screen_heading(page: Page) -> None:
+    html = (
+        "<h1>Identificação do utente</h1><label>NISS <input></label>"
+        "<label>Data de nascimento <input></label>"
+    )
+    step = Step(
+        "7",
+        labels.IDENTIFICATION,
+        "fill",
+        lambda r: [Screen(r.page).field(labels.NISS), Screen(r.page).field(labels.BIRTH_DATE)],
+        lambda r, elements: None,
+    )
+    assert shown_for_step(page, html, step) == "Identificação do utente"
+
+
+def test_a_screen_that_words_it_otherwise_keeps_the_documented_label(page: Page) -> None:
+    html = (
+        "<h1>Passo seguinte</h1><label>NISS <input></label>"
+        "<label>Data de nascimento <input></label>"
+    )
+    step = Step(
+        "7",
+        labels.IDENTIFICATION,
+        "fill",
+        lambda r: [Screen(r.page).field(labels.NISS), Screen(r.page).field(labels.BIRTH_DATE)],
+        lambda r, elements: None,
+    )
+    assert shown_for_step(page, html, step) == labels.IDENTIFICATION.pt
