@@ -30,6 +30,6 @@ def test_a_server_error_says_where_the_step_is_documented() -> None:
     error = classify(MISSING, FLOW, STEP, 503)
     assert isinstance(error, PortalUnavailable)
     assert str(error) == (
-        f"[portal unavailable] step {STEP.title} of registration (documented in {STEP.label.source}): "
-        "the portal answered HTTP 503"
+        f"[portal unavailable] step {STEP.title} of registration "
+        f"(documented in {STEP.label.source}): the portal answered HTTP 503"
     )
