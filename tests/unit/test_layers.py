@@ -41,14 +41,39 @@ PAGES_THIRD_PARTY = frozenset({"playwright"})
 
 
 def imported_names(source: str) -> set[str]:
-    """Every top-level module name the source imports (relative imports are its own)."""
+    """Every top-level module name the source imports (relative imports are its own), by
+    statement or by name (``importlib.import_module("x")``, ``__import__("x")``)."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names.update(alias.name.split(".")[0] for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
             names.add(node.module.split(".")[0])
+        elif isinstance(node, ast.Call) and (module := _imported_by_name(node)):
+            names.add(module.split(".")[0])
     return names
+
+
+def _imported_by_name(call: ast.Call) -> str | None:
+    """The module ``import_module("x")`` or ``__import__("x")`` imports, if it is one."""
+    name = call.func.id if isinstance(call.func, ast.Name) else getattr(call.func, "attr", "")
+    first = call.args[0] if call.args else None
+    if name in ("import_module", "__import__") and isinstance(first, ast.Constant):
+        return first.value if isinstance(first.value, str) else None
+    return None
+
+
+def top_level_packages(root: Path) -> set[str]:
+    """Every folder at the top of the tree that holds Python code, but the tests."""
+    return {
+        path.name
+        for path in root.iterdir()
+        if path.is_dir()
+        and not path.name.startswith((".", "_"))
+        and path.name not in ("tests", "node_modules", "reports")
+        and not path.name.endswith(".egg-info")
+        and any(path.rglob("*.py"))
+    }
 
 
 def package_imports(root: Path, package: str) -> dict[str, set[str]]:
@@ -98,6 +123,11 @@ def cycles(edges: Mapping[str, Mapping[str, set[str]]]) -> list[list[str]]:
     return found
 
 
+def test_every_package_has_a_place_in_the_layers() -> None:
+    """A new top-level folder of code must be given its layer here, or nothing checks it."""
+    assert sorted(top_level_packages(ROOT) - set(PACKAGES)) == []
+
+
 def test_every_package_imports_only_the_layers_below_it() -> None:
     assert forbidden(graph(ROOT)) == []
 
@@ -132,9 +162,16 @@ def test_a_forbidden_import_is_found_wherever_it_is_written(tmp_path: Path) -> N
         "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import runtime.journey\n"
     )
     (tmp_path / "runtime" / "go.py").write_text("from sentinel import cli\n")
+    (tmp_path / "guides" / "late.py").write_text(
+        "import importlib\nplugin = importlib.import_module('fixtures.plugin')\n"
+    )
+    (tmp_path / "reporting").mkdir()
+    (tmp_path / "reporting" / "x.py").write_text("import fixtures\n")
     (tmp_path / "sentinel" / "cli.py").write_text("from runtime import go\n")
     edges = graph(tmp_path)
+    assert top_level_packages(tmp_path) - set(PACKAGES) == {"reporting"}
     assert forbidden(edges) == [
+        "guides/late.py imports fixtures",
         "monitor/check.py imports fixtures",
         "pages/base.py imports runtime",
         "runtime/go.py imports sentinel",
