@@ -23,7 +23,7 @@ from flows.flow import Step
 from flows.runner import Observer, StepResult
 from runtime.citizens import provision, synthetic_faker
 from runtime.codes import OutboxCodes
-from runtime.journey import Journey
+from runtime.journey import Journey, context_options
 from runtime.testapi import TestControl
 
 KINDS = ("bare", "harness", "harness+screenshots", "harness+screenshot-per-step", "http")
@@ -120,7 +120,7 @@ def measure(browser: Browser, url: str, api: TestControl, runs: int) -> dict:
     for _ in range(runs):
         for kind in KINDS:
             citizen = provision(api, fake, channel="sms")
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            context = browser.new_context(**context_options())
             page = context.new_page()
             started = time.perf_counter()
             if kind == "bare":

@@ -25,7 +25,9 @@ from playwright.sync_api import Browser, BrowserContext, Page
 
 from flows import catalog
 from flows.context import NOBODY, Citizen, CodeSource, Run
+from flows.errors import ProductionRefused
 from flows.flow import Flow
+from flows.production import host_of, writers_refused
 from flows.runner import FlowResult, Observer, Runner
 from runtime.citizens import provision, synthetic_faker
 from runtime.testapi import TestApiError, TestControl
@@ -118,6 +120,11 @@ class Journey:
         """Run flow ``name`` (after its prerequisites) on ``page``; the first failure is
         raised as the runner classifies it. Returns the result of ``name`` itself."""
         flows = self.flows(name, prerequisites=prerequisites, until=until)
+        # Refused whole, naming every flow that writes, before the first one starts (the
+        # runner would stop at the first, naming only that one).
+        refusal = writers_refused(flows, host_of(self.base_url))
+        if refusal:
+            raise ProductionRefused(refusal, flow=name, step="")
         observed = Runner(self.observers)
         unobserved = observed if self.observe_prerequisites else Runner()
         result: FlowResult | None = None
