@@ -6,13 +6,17 @@ free port, reads the URL the mock announces once it listens, and talks HTTP to i
 
 from __future__ import annotations
 
+import ctypes
 import os
+import signal
 import subprocess
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from runtime.tokens import TOKEN_ENV, check_token
+from runtime.usage import UsageError
 
 # The first line ``sentinel mock`` prints, once it listens.
 READY_PREFIX = "Mock portal listening on "
@@ -62,12 +66,52 @@ def start_in_background(
     if token:
         env[TOKEN_ENV] = token
     with log.open("a") as sink:
-        process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=sink, text=True, env=env)
+        start_of_run = sink.tell()
+        process = subprocess.Popen(
+            args,
+            stdout=subprocess.PIPE,
+            stderr=sink,
+            text=True,
+            env=env,
+            # Stopped with its owner, even one killed with SIGKILL: a mock left behind would
+            # hold its database and port for ever. (The signal follows the thread that
+            # started it, so only the main thread, which lives as long as the process, asks.)
+            preexec_fn=_stop_with_parent
+            if threading.current_thread() is threading.main_thread()
+            else None,
+        )
     assert process.stdout is not None
     first = process.stdout.readline()
     if not first.startswith(READY_PREFIX):
         process.kill()
         process.wait(timeout=20)
         process.stdout.close()
-        raise RuntimeError(f"the mock portal did not start; its log is {log}")
+        raise MockStartError(f"the mock portal did not start: {_last_words(log, start_of_run)}")
     return BackgroundMock(first[len(READY_PREFIX) :].strip(), process, log)
+
+
+class MockStartError(UsageError):
+    """The bundled mock would not start (a database it cannot use, most often)."""
+
+
+def _last_words(log: Path, start: int) -> str:
+    """What the mock said last before it gave up (its own one-line error), and its log."""
+    try:
+        with log.open(encoding="utf-8", errors="replace") as text:
+            text.seek(start)
+            lines = [line.strip() for line in text if line.strip()]
+    except OSError:
+        lines = []
+    said = lines[-1] if lines else "it said nothing"
+    return f"{said} (its log is {log})"
+
+
+_PR_SET_PDEATHSIG = 1
+# Looked up now: between fork and exec the child may only call what is already loaded.
+_PRCTL = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+
+
+def _stop_with_parent() -> None:
+    """Runs in the child between fork and exec: SIGTERM (a clean stop) when the parent dies."""
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)

@@ -1,0 +1,64 @@
+"""The bundled mock in its own process: why it did not start, and that it never outlives us."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from runtime.mock_process import MockStartError, start_in_background
+from runtime.usage import UsageError
+
+ROOT = Path(__file__).resolve().parents[2]
+STARTER = """
+import sys
+from pathlib import Path
+from runtime.mock_process import start_in_background
+mock = start_in_background(Path(sys.argv[1]), None)
+print(mock.process.pid, flush=True)
+sys.stdin.read()
+"""
+
+
+def test_a_mock_that_cannot_start_says_why_in_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "portal.db"
+    db.write_bytes(os.urandom(4096))  # not a database
+    with pytest.raises(MockStartError) as refused:
+        start_in_background(db, None)
+    message = str(refused.value)
+    assert isinstance(refused.value, UsageError)  # told as a setting, not as our bug
+    assert "\n" not in message
+    assert f"cannot open the database {db}" in message
+    assert f"its log is {db.with_suffix('.log')}" in message
+
+
+def test_the_mock_stops_when_its_owner_is_killed(tmp_path: Path) -> None:
+    with subprocess.Popen(
+        [sys.executable, "-c", STARTER, str(tmp_path / "portal.db")],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    ) as owner:
+        assert owner.stdout is not None
+        mock_pid = int(owner.stdout.readline())
+        owner.send_signal(signal.SIGKILL)  # no chance to stop the mock itself
+        owner.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while _alive(mock_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)  # polling a process table, not waiting for a page
+    assert not _alive(mock_pid), "the mock outlived the process that started it"
+
+
+def _alive(pid: int) -> bool:
+    """Running, not a zombie waiting for its (dead) parent's reaper."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (FileNotFoundError, IndexError):
+        return False
+    return state != "Z"
