@@ -51,7 +51,7 @@ from runtime.citizens import synthetic_faker
 from runtime.codes import OutboxCodes
 from runtime.journey import Journey, NeedsTestControl, citizen_for, context_options
 from runtime.masking import masked_screenshot
-from runtime.testapi import TestControl
+from runtime.testapi import TestControl, TokenRefused
 
 log = logging.getLogger("monitor.executor")
 HANG_GRACE_S = 5.0  # beyond a check's time limit, before its browser is declared hung
@@ -400,6 +400,10 @@ def reason_of(error: BaseException) -> str:
     if isinstance(error, PortalUnavailable):
         return "portal_unavailable"
     cause = error.cause if isinstance(error, FlowError) else error
+    if isinstance(cause, TokenRefused):
+        # The token was refused after the start-up check took it (rotated since): ours to
+        # put right, not the portal's downtime and not a bug.
+        return "setting_error"
     if isinstance(cause, CodeNotFound):
         return "missing_code"
     if isinstance(error, PortalDefect):

@@ -6,7 +6,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from monitor.results import CheckResult, StepTiming
+from monitor.results import NOT_DOWNTIME, CheckResult, StepTiming
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checks (
@@ -97,7 +97,7 @@ class History:
             (check, since.isoformat()),
         ).fetchall()
         counted = [
-            r for r in rows if not (r["outcome"] == "failure" and r["reason"] == "harness_error")
+            r for r in rows if not (r["outcome"] == "failure" and r["reason"] in NOT_DOWNTIME)
         ]
         if not counted:
             return None

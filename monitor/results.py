@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Literal
 
 Outcome = Literal["success", "degraded", "failure"]
-# Why a check failed. A harness error is our own fault, never counted as portal downtime.
+# Why a check failed. A harness error (our bug) and a setting error (a test token the portal
+# refuses) are our own fault, never counted as portal downtime.
 REASONS = (
     "portal_unavailable",
     "timeout",
@@ -16,7 +17,9 @@ REASONS = (
     "assertion",
     "production_refused",  # the target led a check that writes to production: stopped
     "harness_error",
+    "setting_error",
 )
+NOT_DOWNTIME = ("harness_error", "setting_error")
 
 
 @dataclass(frozen=True)
@@ -52,4 +55,4 @@ class CheckResult:
 
     @property
     def counts_as_downtime(self) -> bool:
-        return self.outcome == "failure" and self.reason != "harness_error"
+        return self.outcome == "failure" and self.reason not in NOT_DOWNTIME

@@ -13,7 +13,7 @@ import secrets
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -93,7 +93,8 @@ class Target:
     whether it is the bundled mock this process started."""
 
     url: str
-    token: str | None
+    # Not in its repr: pytest prints a fixture's value in a failed test's traceback.
+    token: str | None = field(repr=False)
     bundled: bool = False
     database: Path | None = None  # the bundled mock's SQLite file
 

@@ -15,7 +15,11 @@ offer the base contract only: citizens and their outbox.
 
 from __future__ import annotations
 
+import html
+import json
+from collections.abc import Callable
 from typing import Any, cast
+from urllib.parse import quote, quote_plus
 
 import httpx
 
@@ -45,6 +49,13 @@ class TestApiError(RuntimeError):
     __test__ = False  # not a pytest test class, despite the name
 
 
+class TokenRefused(TestApiError, TokenError):
+    """The portal refused the test token (401): a setting to put right, not the portal's
+    fault; the message never repeats the token."""
+
+    __test__ = False
+
+
 class TestApiUnreachable(TestApiError, TargetUnreachable):
     """The test-control API did not answer, or answered as a server that is down (5xx)."""
 
@@ -63,6 +74,7 @@ class TestControl:
             check_characters(token)
         except TokenError as error:
             raise TestApiError(str(error)) from None
+        self._token = token
         self.client = httpx.Client(
             base_url=base_url.rstrip("/"), headers={"X-Test-Token": token}, timeout=timeout
         )
@@ -122,10 +134,11 @@ class TestControl:
             return self.client.request(method, f"/__test__/{path}", **kwargs)
         except httpx.TransportError as error:
             raise TestApiUnreachable(
-                f"the portal's test-control API did not answer: {type(error).__name__}: {error}"
+                "the portal's test-control API did not answer: "
+                f"{type(error).__name__}: {self._scrub(str(error))}"
             ) from None
         except httpx.HTTPError as error:
-            raise TestApiError(f"test-control API call failed: {error}") from None
+            raise TestApiError(f"test-control API call failed: {self._scrub(str(error))}") from None
 
     def _call(self, method: str, path: str, **kwargs: Any) -> Any:
         """The JSON answer; each caller casts it to the shape the contract gives that call."""
@@ -135,17 +148,17 @@ class TestControl:
 
     def _check(self, response: httpx.Response, method: str, path: str) -> None:
         """Raise the error an unsuccessful answer means; a successful one passes."""
+        # A proxy's error page may quote the request's headers, the token among them.
+        detail = _detail(response, self._scrub)
         if response.status_code == 404 and path == "reset":
             # No API at all, or one that offers the base contract only (see capabilities()).
             raise TestApiError(
                 "this portal has no test-control API, or one without reset (404)"
-                + (f": {_detail(response)}" if _detail(response) else "")
+                + (f": {detail}" if detail else "")
             )
         if response.status_code == 401:
-            raise TestApiError(
-                "the test token was refused (401): check the token given "
-                "(--test-token-file, SENTINEL_TEST_TOKEN or --test-token)"
-            )
+            # Which option gave the token is the caller's to say: the CLI and pytest differ.
+            raise TokenRefused("the portal refused the test token (401)")
         if response.status_code >= 500:
             # A portal that is down behind a proxy answers 502-504 on every path, ours too.
             raise TestApiUnreachable(
@@ -153,8 +166,16 @@ class TestControl:
                 f"to {method} /__test__/{path}"
             )
         if response.is_error:
-            detail = _detail(response)
             raise TestApiError(f"{method} /__test__/{path}: {response.status_code} {detail}")
+
+    def _scrub(self, text: str) -> str:
+        """``text`` without the token, in the forms an error page or message may give it."""
+        token = self._token
+        forms = {token, quote(token, safe=""), quote_plus(token), html.escape(token)}
+        forms.add(json.dumps(token)[1:-1])
+        for form in sorted(forms, key=len, reverse=True):
+            text = text.replace(form, "[the test token]")
+        return text
 
     def create_citizen(self, **record: Any) -> dict[str, Any]:
         return cast(dict[str, Any], self._call("POST", "citizens", json=record))
@@ -184,17 +205,30 @@ class TestControl:
         self._call("POST", "reset")
 
 
-def _detail(response: httpx.Response) -> str:
+def check_token_accepted(api: TestControl) -> None:
+    """Ask the portal once (``GET /__test__/``, the capabilities call) whether it takes the
+    token, before anything runs: ``TokenRefused`` when it refuses it (401). Any other answer,
+    or none, is left to the first real use of the API to report, as it reports it now."""
+    try:
+        api.capabilities()
+    except TokenRefused:
+        raise
+    except TestApiError:
+        pass
+
+
+def _detail(response: httpx.Response, scrub: Callable[[str], str]) -> str:
     """The ``error`` of a JSON answer, else its text: a staging portal's proxy may answer an
-    error with a page of its own."""
+    error with a page of its own. Passed through ``scrub`` before it is cut short, or a token
+    the page quotes could be cut in two and stay in it."""
     try:
         answer = response.json()
     except ValueError:
-        return response.text[:200].strip()
+        return scrub(response.text)[:200].strip()
     error = answer.get("error") if isinstance(answer, dict) else None
     if isinstance(error, str):
-        return error
-    return response.text[:200].strip()
+        return scrub(error)
+    return scrub(response.text)[:200].strip()
 
 
 def _declared(response: httpx.Response) -> frozenset[str] | None:

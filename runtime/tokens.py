@@ -8,6 +8,7 @@ here, up front, with a message that never repeats it.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from runtime.usage import UsageError
@@ -24,17 +25,45 @@ class TokenError(UsageError):
 
 
 def check_characters(token: str, where: str = "the test token") -> None:
-    """Refuse a token that is not one word of visible ASCII (what a header value may hold)."""
+    """Refuse a token that is not one word of visible ASCII (what a header value may hold),
+    or that is a whole ``NAME=value`` line of an environment file."""
     if not token:
         raise TokenError(f"{where} is empty")
     bad = next((c for c in token if not ("!" <= c <= "~")), None)
     if bad is not None:
-        kind = "a space" if bad.isspace() else "a character that is not visible ASCII"
-        hint = " (is it a whole NAME=value line?)" if "=" in token and bad.isspace() else ""
+        hint = " (is it a whole NAME=value line?)" if "=" in token else ""
         raise TokenError(
-            f"{where} holds {kind} at position {token.index(bad) + 1}{hint}: a token is one "
-            f"word of visible ASCII letters, digits and punctuation, such as {HOW_TO_MAKE} prints"
+            f"{where} holds {_kind(bad)} at position {token.index(bad) + 1}{hint}: {_ONE_WORD}"
         )
+    if _ASSIGNMENT.match(token):
+        # Visible ASCII, so a header could carry it, but the portal would refuse it (401)
+        # and the whole line, variable's name and all, would go over the wire.
+        raise TokenError(
+            f"{where} is a whole NAME=value line of an environment file: give the value only"
+        )
+
+
+# An environment file's line copied whole: a variable's name (words joined by "_", such as
+# SENTINEL_TEST_TOKEN) and "=" with something after it. Generated tokens never start so:
+# token_urlsafe and token_hex have no "=", and base64 has "=" only as its closing padding.
+_ASSIGNMENT = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:_[A-Za-z0-9]+)+=[^=]")
+_ONE_WORD = (
+    "a token is one word of visible ASCII letters, digits and punctuation, such as "
+    f"{HOW_TO_MAKE} prints"
+)
+
+
+def _kind(char: str) -> str:
+    """What ``char`` is, in words (never the character itself, nor the token around it)."""
+    if char in "\r\n":
+        return "a line break"
+    if char == "\t":
+        return "a tab"
+    if char == " ":
+        return "a space"
+    if char.isascii():
+        return "a control character"
+    return "a character that is not ASCII"
 
 
 def check_token(token: str | None) -> None:

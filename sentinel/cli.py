@@ -313,7 +313,7 @@ def run_guide(args: argparse.Namespace) -> int:
     from flows.context import TargetUnreachable
     from flows.errors import PortalUnavailable, ProductionRefused
     from guides import app
-    from runtime.testapi import TestApiError
+    from runtime.testapi import TestApiError, TokenRefused
 
     formats = {f.strip() for f in args.format.split(",") if f.strip()}
     unknown = formats - set(app.FORMATS)
@@ -334,6 +334,8 @@ def run_guide(args: argparse.Namespace) -> int:
     )
     try:
         return app.run(options)
+    except TokenRefused:
+        return say_token_refused("guide", args.target)
     except UsageError as error:
         print(f"sentinel guide: {error}", file=sys.stderr)
         return 2
@@ -359,6 +361,7 @@ def run_monitor(args: argparse.Namespace) -> int:
 
     from monitor import app
     from monitor.alerts import AlertPolicy
+    from runtime.testapi import TokenRefused
 
     logging.basicConfig(
         level=logging.DEBUG if args.debug else logging.INFO,
@@ -394,6 +397,8 @@ def run_monitor(args: argparse.Namespace) -> int:
             connect=args.connect,
         )
         return app.run(options)
+    except TokenRefused:
+        return say_token_refused("monitor", args.target)
     except UsageError as error:
         print(f"sentinel monitor: {error}", file=sys.stderr)
         return 2
@@ -500,6 +505,34 @@ def test_token(args: argparse.Namespace) -> str | None:
     return token
 
 
+def refuses_the_token(url: str, token: str | None) -> bool:
+    """Whether the portal at ``url`` refuses ``token`` (401), asked once before the session
+    starts, as the monitor and the guides ask it: refused in the session, every flow would
+    fail on it. Any other answer is the session's to report."""
+    from runtime.targets import open_target
+    from runtime.testapi import TokenRefused, check_token_accepted
+
+    with open_target(url, token=token) as target:
+        if not target.has_test_control:
+            return False
+        try:
+            with target.test_control() as api:
+                check_token_accepted(api)
+        except TokenRefused:
+            return True
+    return False
+
+
+def say_token_refused(command: str, target: str) -> int:
+    """A wrong token is a setting: one line naming where the token comes from; exit 2."""
+    print(
+        f"sentinel {command}: the portal at {target} refused the test token (401): check "
+        f"--test-token-file, --test-token or ${TOKEN_ENV}",
+        file=sys.stderr,
+    )
+    return 2
+
+
 def run_mock(args: argparse.Namespace) -> int:
     from sentinel.mock_server import ServeError, serve
 
@@ -548,6 +581,8 @@ def run_flows(args: argparse.Namespace) -> int:
     except TargetError as error:
         print(f"sentinel run: {error}", file=sys.stderr)
         return 2
+    if args.target != "mock" and refuses_the_token(args.target, args.test_token):
+        return say_token_refused("run", args.target)
     results = args.results.resolve()
     try:
         # Only an earlier run's results go (the history is kept apart, in its own file).
