@@ -22,7 +22,6 @@ from monitor.metrics import Metrics
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
 from runtime.browser import blocks_production
 from runtime.targets import Target, open_target, resolve_target
-from runtime.testapi import check_token_accepted
 from runtime.usage import UsageError
 
 log = logging.getLogger("monitor")
@@ -115,8 +114,6 @@ def _watch(
     """Watch an open target until stopped (or once); ``stack`` closes what is opened here."""
     # The production portal has no test-control API (only read-only checks watch it).
     api = stack.enter_context(target.test_control()) if target.has_test_control else None
-    if api is not None:
-        check_token_accepted(api)  # a wrong token is a setting: refused before any check
     history = History(options.data / "monitor.db")
     stack.callback(history.close)
     metrics = Metrics()

@@ -26,7 +26,7 @@ from flows.production import (
     writers_refused,
 )
 from runtime.mock_process import start_in_background
-from runtime.testapi import TestApiError, TestControl
+from runtime.testapi import TestApiError, TestControl, check_token_accepted
 from runtime.tokens import check_characters
 from runtime.usage import UsageError
 
@@ -141,7 +141,12 @@ def open_target(
     if resolved != MOCK:
         if token:
             check_characters(token)
-        yield Target(resolved, token or None, bundled=False)
+        opened = Target(resolved, token or None, bundled=False)
+        if opened.has_test_control:
+            # A wrong token is a setting: refused now (TokenRefused), not at every use.
+            with opened.test_control() as api:
+                check_token_accepted(api)
+        yield opened
         return
     with contextlib.ExitStack() as stack:
         if database is None:

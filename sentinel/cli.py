@@ -507,20 +507,16 @@ def test_token(args: argparse.Namespace) -> str | None:
 
 def refuses_the_token(url: str, token: str | None) -> bool:
     """Whether the portal at ``url`` refuses ``token`` (401), asked once before the session
-    starts, as the monitor and the guides ask it: refused in the session, every flow would
-    fail on it. Any other answer is the session's to report."""
+    starts, as opening the target asks it for the monitor and the guides: refused in the
+    session, every flow would fail on it. Any other answer is the session's to report."""
     from runtime.targets import open_target
-    from runtime.testapi import TokenRefused, check_token_accepted
+    from runtime.testapi import TokenRefused
 
-    with open_target(url, token=token) as target:
-        if not target.has_test_control:
+    try:
+        with open_target(url, token=token):
             return False
-        try:
-            with target.test_control() as api:
-                check_token_accepted(api)
-        except TokenRefused:
-            return True
-    return False
+    except TokenRefused:
+        return True
 
 
 def say_token_refused(command: str, target: str) -> int:
