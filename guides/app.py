@@ -19,6 +19,7 @@ from guides.text import LANGUAGES
 from runtime.browser import connect_headers, launch_options
 from runtime.targets import open_target
 from runtime.testapi import TestControl
+from runtime.tokens import TOKEN_ENV
 from runtime.usage import UsageError
 
 FORMATS = ("html", "md", "pdf")
@@ -55,7 +56,10 @@ def run(options: Options) -> int:
             )
         )
         if not target.token:
-            raise UsageError("guides need the test-control API: pass --test-token")
+            raise UsageError(
+                "guides need the portal's test-control API (every guide's flow makes a "
+                f"synthetic citizen): set ${TOKEN_ENV} or pass --test-token-file"
+            )
         api = stack.enter_context(target.test_control())
         if options.wording:
             if not api.offers("wording"):

@@ -21,7 +21,9 @@ from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
 from runtime.browser import blocks_production
+from runtime.journey import needs_test_control
 from runtime.targets import Target, open_target, resolve_target
+from runtime.tokens import TOKEN_ENV
 from runtime.usage import UsageError
 
 log = logging.getLogger("monitor")
@@ -114,6 +116,9 @@ def _watch(
     """Watch an open target until stopped (or once); ``stack`` closes what is opened here."""
     # The production portal has no test-control API (only read-only checks watch it).
     api = stack.enter_context(target.test_control()) if target.has_test_control else None
+    missing = None if api else needs_test_control(options.flows)
+    if missing:  # a setting, refused before any check rather than failing every one
+        raise UsageError(f"{missing}: set ${TOKEN_ENV} or pass --test-token-file")
     history = History(options.data / "monitor.db")
     stack.callback(history.close)
     metrics = Metrics()

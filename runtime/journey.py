@@ -60,6 +60,19 @@ class NeedsTestControl(TestApiError):
     """A flow that writes was asked for where the harness has no test-control API."""
 
 
+def needs_test_control(flows: Iterable[str]) -> str | None:
+    """Why ``flows`` (with their prerequisites) cannot run without the portal's test-control
+    API, or None when none of them writes: the one wording of it."""
+    writing = [flow.name for flow in catalog.with_prerequisites(list(flows)) if flow.writes]
+    if not writing:
+        return None
+    verb = "create or change" if len(writing) > 1 else "creates or changes"
+    return (
+        f"{', '.join(writing)} {verb} accounts, so a synthetic citizen is made through the "
+        "portal's test-control API, which needs a test token"
+    )
+
+
 def citizen_for(
     flows: Iterable[str],
     api: TestControl | None,
@@ -73,11 +86,7 @@ def citizen_for(
     if not any(flow.writes for flow in needed):
         return NOBODY
     if api is None:
-        writing = ", ".join(flow.name for flow in needed if flow.writes)
-        raise NeedsTestControl(
-            f"{writing} create or change accounts, so they need the portal's test-control "
-            "API (a test token)"
-        )
+        raise NeedsTestControl(needs_test_control(flows) or "")
     options.setdefault("cmd", any(flow.name == "cmd" for flow in needed))
     return provision(api, fake or synthetic_faker(), **options)
 

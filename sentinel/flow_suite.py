@@ -16,7 +16,9 @@ import pytest
 from flows import catalog
 from flows.context import NOBODY, Citizen, CodeSource, NoCodes, TargetUnreachable
 from runtime.codes import CommandCodes, OutboxCodes
+from runtime.journey import needs_test_control
 from runtime.testapi import TestApiError
+from runtime.tokens import TOKEN_ENV
 
 if TYPE_CHECKING:  # `sentinel run` imports this module for its path only: keep it light
     from runtime.targets import Target
@@ -56,14 +58,11 @@ def test_flow(
 
 def person_for(flow_name: str, target: Target, request: pytest.FixtureRequest) -> Citizen:
     """A fresh synthetic citizen for a flow that writes (or whose prerequisites do)."""
-    if not any(f.writes for f in catalog.with_prerequisites([flow_name])):
+    missing = needs_test_control([flow_name])
+    if missing is None:
         return NOBODY
     if not target.token:
-        pytest.fail(
-            f"{flow_name} creates or changes accounts, so it needs the portal's test-control "
-            "API: set SENTINEL_TEST_TOKEN (or pass --test-token-file)",
-            pytrace=False,
-        )
+        pytest.fail(f"{missing}: set ${TOKEN_ENV} or pass --test-token-file", pytrace=False)
     try:
         return request.getfixturevalue("citizen")(cmd=(flow_name == "cmd"))
     except TargetUnreachable as error:
