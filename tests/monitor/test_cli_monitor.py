@@ -54,3 +54,24 @@ def test_flows_that_write_refuse_production() -> None:
     )
     assert done.returncode == 2
     assert "only read-only checks (portal) may watch the production portal" in done.stderr
+
+
+def test_checks_that_write_without_a_token_are_refused_before_any_check(tmp_path: Path) -> None:
+    """A missing token is a setting, not a failure of every check filed as our bug."""
+    done = run_sentinel(
+        "monitor",
+        "--once",
+        "--target",
+        "http://127.0.0.1:9",
+        "--flow",
+        "login",
+        "--data",
+        str(tmp_path / "monitor"),
+    )
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert done.stderr.strip().splitlines() == [
+        "sentinel monitor: registration, activation, login create or change accounts, so a "
+        "synthetic citizen is made through the portal's test-control API, which needs a test "
+        "token: set $SENTINEL_TEST_TOKEN or pass --test-token-file"
+    ]
+    assert not (tmp_path / "monitor" / "monitor.db").exists()
