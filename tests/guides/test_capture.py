@@ -69,19 +69,22 @@ def test_a_translated_choice_is_quoted_by_its_group_as_the_screen_words_it(page:
     assert shown_for_step(page, html, step) == "Natureza da conta"
 
 
+# Registration's step 7 as the catalogue has it: a whole screen of fields.
+IDENTIFICATION_STEP = Step(
+    "7",
+    labels.IDENTIFICATION,
+    "fill",
+    lambda r: [Screen(r.page).field(labels.NISS), Screen(r.page).field(labels.BIRTH_DATE)],
+    lambda r, elements: None,
+)
+
+
 def test_a_translated_screen_step_is_quoted_by_the_screen_heading(page: Page) -> None:
     html = (
         "<h1>Identificação do utente</h1><label>NISS <input></label>"
         "<label>Data de nascimento <input></label>"
     )
-    step = Step(
-        "7",
-        labels.IDENTIFICATION,
-        "fill",
-        lambda r: [Screen(r.page).field(labels.NISS), Screen(r.page).field(labels.BIRTH_DATE)],
-        lambda r, elements: None,
-    )
-    assert shown_for_step(page, html, step) == "Identificação do utente"
+    assert shown_for_step(page, html, IDENTIFICATION_STEP) == "Identificação do utente"
 
 
 def test_a_screen_that_words_it_otherwise_keeps_the_documented_label(page: Page) -> None:
@@ -89,11 +92,4 @@ def test_a_screen_that_words_it_otherwise_keeps_the_documented_label(page: Page)
         "<h1>Passo seguinte</h1><label>NISS <input></label>"
         "<label>Data de nascimento <input></label>"
     )
-    step = Step(
-        "7",
-        labels.IDENTIFICATION,
-        "fill",
-        lambda r: [Screen(r.page).field(labels.NISS), Screen(r.page).field(labels.BIRTH_DATE)],
-        lambda r, elements: None,
-    )
-    assert shown_for_step(page, html, step) == labels.IDENTIFICATION.pt
+    assert shown_for_step(page, html, IDENTIFICATION_STEP) == labels.IDENTIFICATION.pt
