@@ -43,7 +43,7 @@ class NoCodes:
         raise CodeNotFound(f"no {purpose} code: {self.why}")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Citizen:
     """A synthetic citizen as the flows need them. Never a real person."""
 
@@ -58,6 +58,11 @@ class Citizen:
     new_password: str = ""
     cmd_mobile: str | None = None
     cmd_pin: str | None = None
+
+    def __repr__(self) -> str:
+        # Tracebacks (pytest's long ones show every argument) reach reports and logs: a
+        # citizen is shown by kind only, never by its data.
+        return f"Citizen(kind={self.kind!r}, <synthetic data not shown>)"
 
     @property
     def channel(self) -> str:
