@@ -113,9 +113,12 @@ def to_markdown(guide: Guide) -> str:
         lines += [
             f"## {w['step']} {c.step.number}",
             "",
-            text.instruction(c, guide.language),
+            text.instruction(c, guide.language, quote=text.markdown_text),
             "",
-            *(f"> **{w['note']}:** {note}\n" for note in text.notes(c, guide.language)),
+            *(
+                f"> **{w['note']}:** {text.markdown_text(note)}\n"
+                for note in text.notes(c, guide.language)
+            ),
             f"![{w['step']} {c.step.number}]({guide.stem}/{image_name(c)})",
             "",
         ]

@@ -6,6 +6,9 @@ public guides do, because citizens must recognise the Portuguese text on the rea
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
+
 from flows.flow import Flow, Verb
 from guides.capture import CapturedStep
 from pages.labels import Source
@@ -55,14 +58,25 @@ def title(flow: Flow, language: str, variant: str = "") -> str:
     return f"{base}: {variant}" if variant else base
 
 
-def instruction(captured: CapturedStep, language: str) -> str:
-    """``Clique em **Efetuar Registo**`` or ``Click on **Efetuar Registo** (Register)``."""
+def instruction(captured: CapturedStep, language: str, quote: Callable[[str], str] = str) -> str:
+    """``Clique em **Efetuar Registo**`` or ``Click on **Efetuar Registo** (Register)``.
+    ``quote`` writes what the screen shows as the output format needs it (``markdown_text``)."""
     step = captured.step
-    shown = captured.shown or step.label.pt
+    shown = quote(captured.shown or step.label.pt)
     if language == "pt":
         return f"{VERBS_PT[step.verb]} **{shown}**"
     gloss = "" if step.label.en == shown else f" ({step.label.en})"
     return f"{VERBS_EN[step.verb]} **{shown}**{gloss}"
+
+
+# What Markdown (CommonMark) reads as markup or raw HTML; each escaped with a backslash.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>&~])")
+
+
+def markdown_text(text: str) -> str:
+    """``text`` as Markdown that shows it as it is: the screen's own words may hold
+    characters Markdown reads as emphasis, links or raw HTML."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
 
 
 def notes(captured: CapturedStep, language: str) -> list[str]:

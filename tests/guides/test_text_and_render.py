@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 
@@ -66,3 +67,23 @@ def test_what_the_portal_asked_on_the_way_is_a_note_of_the_step() -> None:
     assert "<p class='note'><strong>Nota:</strong>" in to_html(
         Guide("x", catalog.CMD, "pt", [step])
     )
+
+
+def test_the_screen_words_in_markdown_are_text_not_markup() -> None:
+    """A portal's own words (quoted by meaning, so never checked letter by letter) may hold
+    what Markdown reads as emphasis, a link or raw HTML: they are shown as written."""
+    step = captured("Seguinte <img src=x onerror=alert(1)> *já* [aqui](http://evil)")
+    step.detours.append(dataclasses.replace(detours.CONTACTS_PROMPT, shown="Mais <b>tarde</b>"))
+    markdown = to_markdown(Guide("registration", catalog.REGISTRATION, "pt", [step]))
+    assert (
+        r"Clique em **Seguinte \<img src=x onerror=alert(1)\> \*já\* \[aqui\](http://evil)**"
+        in markdown
+    )
+    assert r"Mais \<b\>tarde\</b\>" in markdown
+    # Nothing Markdown would read as a tag or a link is left unescaped.
+    assert re.findall(r"(?<!\\)[<\[]", markdown.split("## ", 1)[1]) == ["["]  # the picture
+
+
+def test_plain_screen_words_are_written_as_they_are_in_markdown() -> None:
+    markdown = to_markdown(Guide("registration", catalog.REGISTRATION, "pt", [captured()]))
+    assert "Clique em **Registar**" in markdown
