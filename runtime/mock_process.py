@@ -6,7 +6,6 @@ free port, reads the URL the mock announces once it listens, and talks HTTP to i
 
 from __future__ import annotations
 
-import ctypes
 import os
 import signal
 import subprocess
@@ -15,6 +14,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from runtime.lifetime import dies_with_parent
 from runtime.tokens import TOKEN_ENV, check_token
 from runtime.usage import UsageError
 
@@ -76,7 +76,7 @@ def start_in_background(
             # Stopped with its owner, even one killed with SIGKILL: a mock left behind would
             # hold its database and port for ever. (The signal follows the thread that
             # started it, so only the main thread, which lives as long as the process, asks.)
-            preexec_fn=_stop_with_parent
+            preexec_fn=dies_with_parent(signal.SIGTERM)
             if threading.current_thread() is threading.main_thread()
             else None,
         )
@@ -104,14 +104,3 @@ def _last_words(log: Path, start: int) -> str:
         lines = []
     said = lines[-1] if lines else "it said nothing"
     return f"{said} (its log is {log})"
-
-
-_PR_SET_PDEATHSIG = 1
-# Looked up now: between fork and exec the child may only call what is already loaded.
-_PRCTL = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
-
-
-def _stop_with_parent() -> None:
-    """Runs in the child between fork and exec: SIGTERM (a clean stop) when the parent dies."""
-    if _PRCTL is not None:
-        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)

@@ -14,7 +14,6 @@ left behind keeps its memory and its profile folder for ever. So:
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import logging
 import os
 import re
@@ -24,34 +23,15 @@ import signal
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
+
+from runtime.lifetime import dies_with_parent
 
 log = logging.getLogger("runtime.owned_chromium")
 PROFILE_PREFIX = "portal-sentinel-chromium-"
 OWNER_FILE = "portal-sentinel-owner"
-_PR_SET_PDEATHSIG = 1
 OWNERLESS_GRACE_S = 60.0
-
-
-def _libc_prctl() -> Callable[..., int] | None:
-    try:
-        return ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):  # no C library, or one without prctl (not Linux)
-        return None
-
-
-# Looked up now: between fork and exec the child may only call what is already loaded.
-_PRCTL = _libc_prctl()
-
-
-def _die_with_parent() -> None:
-    """Runs in the child between fork and exec: SIGKILL when the parent dies.
-
-    The signal follows the thread that started the child, so the monitor starts its browser
-    from the thread that runs its schedule for as long as the monitor lives."""
-    if _PRCTL is not None:  # always, as start() sets this hook only then
-        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
 
 def start(executable: Path, args: Sequence[str]) -> tuple[subprocess.Popen[str], Path]:
@@ -66,7 +46,9 @@ def start(executable: Path, args: Sequence[str]) -> tuple[subprocess.Popen[str],
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        preexec_fn=_die_with_parent if _PRCTL is not None else None,
+        # Killed with its owner; the monitor starts it from the thread that runs its schedule
+        # for as long as the monitor lives.
+        preexec_fn=dies_with_parent(signal.SIGKILL),
     )
     return process, profile
 
