@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 from flows import catalog
 from flows.errors import FlowError
 from guides import check
-from guides.make import GuideSpec, make, select
+from guides.make import GUIDES, GuideSpec, make, select
 from guides.text import LANGUAGES
 from runtime.browser import connect_headers, launch_options
 from runtime.targets import open_target
@@ -42,7 +42,11 @@ class Options:
 def run(options: Options) -> int:
     specs = select(options.flows)
     if not specs:
-        raise UsageError("no guide for those flows")
+        names = ", ".join(spec.name for spec in GUIDES)
+        raise UsageError(
+            f"no guide for {', '.join(options.flows)}: the guides are {names} "
+            "(--flow takes a guide's name or its flow's)"
+        )
     with contextlib.ExitStack() as stack:
         scratch = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="sentinel-guide-")))
         # Read as the browser will read it; every guide's flow writes, so none may run on

@@ -50,10 +50,14 @@ class TestApiError(RuntimeError):
 
 
 class TokenRefused(TestApiError, TokenError):
-    """The portal refused the test token (401): a setting to put right, not the portal's
-    fault; the message never repeats the token."""
+    """The portal refused the test token (401, or 403): a setting to put right, not the
+    portal's fault; the message never repeats the token."""
 
     __test__ = False
+
+    def __init__(self, status: int = 401) -> None:
+        super().__init__(f"the portal refused the test token ({status})")
+        self.status = status
 
 
 class TestApiUnreachable(TestApiError, TargetUnreachable):
@@ -144,7 +148,20 @@ class TestControl:
         """The JSON answer; each caller casts it to the shape the contract gives that call."""
         response = self._send(method, path, **kwargs)
         self._check(response, method, path)
-        return response.json()
+        if response.is_redirect:
+            # A single-sign-on proxy in front of /__test__/ sends the client to its login.
+            raise TestApiError(
+                f"{method} /__test__/{path}: the portal answered {response.status_code} "
+                "(a redirect), not the test-control API: is a proxy in front of /__test__/?"
+            )
+        try:
+            return response.json()
+        except ValueError:
+            kind = response.headers.get("content-type", "no content type").split(";")[0]
+            raise TestApiError(
+                f"{method} /__test__/{path}: the answer ({kind}) is not the test-control "
+                "API's JSON: is a proxy or a web app answering /__test__/?"
+            ) from None
 
     def _check(self, response: httpx.Response, method: str, path: str) -> None:
         """Raise the error an unsuccessful answer means; a successful one passes."""
@@ -156,9 +173,9 @@ class TestControl:
                 "this portal has no test-control API, or one without reset (404)"
                 + (f": {detail}" if detail else "")
             )
-        if response.status_code == 401:
+        if response.status_code in (401, 403):
             # Which option gave the token is the caller's to say: the CLI and pytest differ.
-            raise TokenRefused("the portal refused the test token (401)")
+            raise TokenRefused(response.status_code)
         if response.status_code >= 500:
             # A portal that is down behind a proxy answers 502-504 on every path, ours too.
             raise TestApiUnreachable(

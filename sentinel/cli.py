@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from mock_portal import contract as mock_contract
 from mock_portal import markup as mock_markup
@@ -21,6 +21,9 @@ from mock_portal.config import ConfigError, PortalConfig, parse_assignments
 from runtime.masking import SCREENSHOT_POLICIES
 from runtime.tokens import TOKEN_ENV, TokenError, check_characters, read_token_file
 from runtime.usage import UsageError
+
+if TYPE_CHECKING:  # the test API client loads the flows and Playwright: not for `mock`
+    from runtime.testapi import TokenRefused
 
 DEFAULT_DB = Path("reports/mock-portal/portal.db")
 
@@ -334,8 +337,8 @@ def run_guide(args: argparse.Namespace) -> int:
     )
     try:
         return app.run(options)
-    except TokenRefused:
-        return say_token_refused("guide", args.target)
+    except TokenRefused as refused:
+        return say_token_refused("guide", args.target, refused)
     except UsageError as error:
         print(f"sentinel guide: {error}", file=sys.stderr)
         return 2
@@ -397,8 +400,8 @@ def run_monitor(args: argparse.Namespace) -> int:
             connect=args.connect,
         )
         return app.run(options)
-    except TokenRefused:
-        return say_token_refused("monitor", args.target)
+    except TokenRefused as refused:
+        return say_token_refused("monitor", args.target, refused)
     except UsageError as error:
         print(f"sentinel monitor: {error}", file=sys.stderr)
         return 2
@@ -509,24 +512,25 @@ def test_token(args: argparse.Namespace) -> str | None:
     return token
 
 
-def refuses_the_token(url: str, token: str | None) -> bool:
-    """Whether the portal at ``url`` refuses ``token`` (401), asked once before the session
-    starts, as opening the target asks it for the monitor and the guides: refused in the
-    session, every flow would fail on it. Any other answer is the session's to report."""
+def refuses_the_token(url: str, token: str | None) -> TokenRefused | None:
+    """How the portal at ``url`` refuses ``token`` (401, 403), if it does: asked once before
+    the session starts, as opening the target asks it for the monitor and the guides (refused
+    in the session, every flow would fail on it). Any other answer is the session's to report."""
     from runtime.targets import open_target
     from runtime.testapi import TokenRefused
 
     try:
         with open_target(url, token=token):
-            return False
-    except TokenRefused:
-        return True
+            return None
+    except TokenRefused as refused:
+        return refused
 
 
-def say_token_refused(command: str, target: str) -> int:
+def say_token_refused(command: str, target: str, refused: TokenRefused) -> int:
     """A wrong token is a setting: one line naming where the token comes from; exit 2."""
     print(
-        f"sentinel {command}: the portal at {target} refused the test token (401): check "
+        f"sentinel {command}: the portal at {target} refused the test token "
+        f"({refused.status}): check "
         f"--test-token-file, --test-token or ${TOKEN_ENV}",
         file=sys.stderr,
     )
@@ -581,8 +585,9 @@ def run_flows(args: argparse.Namespace) -> int:
     except TargetError as error:
         print(f"sentinel run: {error}", file=sys.stderr)
         return 2
-    if args.target != "mock" and refuses_the_token(args.target, args.test_token):
-        return say_token_refused("run", args.target)
+    refused = refuses_the_token(args.target, args.test_token) if args.target != "mock" else None
+    if refused is not None:
+        return say_token_refused("run", args.target, refused)
     results = args.results.resolve()
     try:
         # Only an earlier run's results go (the history is kept apart, in its own file).

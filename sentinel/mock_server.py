@@ -153,7 +153,9 @@ def open_app(
         )
     except (OSError, sqlite3.Error) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error
-        raise ServeError(
-            f"cannot open the database {db}: {reason} (its folder must exist or be creatable, "
-            "and be writable)"
-        ) from None
+        hint = (
+            "it is not a SQLite database: move it away or name another file"
+            if isinstance(error, sqlite3.DatabaseError) and "not a database" in str(error)
+            else "its folder must exist or be creatable, and be writable"
+        )
+        raise ServeError(f"cannot open the database {db}: {reason} ({hint})") from None

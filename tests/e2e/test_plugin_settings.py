@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from runtime.mock_process import start_in_background
+
 ROOT = Path(__file__).resolve().parents[2]
 SUITE = """
 def test_one(sentinel_target):
@@ -59,3 +61,21 @@ def test_a_token_in_the_environment_is_not_in_the_way_of_the_bundled_mock(
     done = run_pytest(tmp_path, env={"SENTINEL_TEST_TOKEN": "SENTINEL_TEST_TOKEN=abc def"})
     assert done.returncode == 0, done.stdout[-2000:]
     assert "2 passed" in done.stdout
+
+
+def test_a_token_the_portal_refuses_stops_the_session_in_one_line(tmp_path: Path) -> None:
+    mock = start_in_background(tmp_path / "portal.db", "the-right-token-of-22-c")
+    try:
+        done = run_pytest(
+            tmp_path,
+            "--base-url",
+            mock.url,
+            env={"SENTINEL_TEST_TOKEN": "a-wrong-token-of-22-chr"},
+        )
+    finally:
+        mock.stop()
+    output = done.stdout + done.stderr
+    assert done.returncode == 4, output[-2000:]
+    assert output.count("the portal refused the test token (401)") == 1
+    assert "at setup" not in output
+    assert "a-wrong-token-of-22-chr" not in output

@@ -114,7 +114,7 @@ def test_the_client_says_the_token_was_refused(portal: str) -> None:
 
 
 def test_a_token_refused_mid_run_is_a_setting_error_not_downtime() -> None:
-    refused = TokenRefused("the portal refused the test token (401)")
+    refused = TokenRefused(401)
     assert reason_of(refused) == "setting_error"
     # As the runner hands it on when a code source's outbox call is refused.
     wrapped = HarnessDefect("cannot read the code", flow="activation", step="3", cause=refused)

@@ -34,6 +34,7 @@ def test_a_mock_that_cannot_start_says_why_in_one_line(tmp_path: Path) -> None:
     assert isinstance(refused.value, UsageError)  # told as a setting, not as our bug
     assert "\n" not in message
     assert f"cannot open the database {db}" in message
+    assert "it is not a SQLite database: move it away or name another file" in message
     assert f"its log is {db.with_suffix('.log')}" in message
 
 
