@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from sentinel import report
 from sentinel.report import PROJECT_ROOT
@@ -122,13 +122,31 @@ def test_the_report_page_shows_each_pictured_step_passed_or_failed(
     page: Page = browser.new_page(viewport={"width": 1400, "height": 1100})
     try:
         page.goto(index.as_uri())
-        page.get_by_text(f"{TEST}[chromium]").click()
+        # The report opens its tree and sections as it sees fit (it folds more under CI=true):
+        # each is opened here only when it is closed.
+        test = page.get_by_text(f"{TEST}[chromium]", exact=True)
+        reveal(test, page.get_by_text("test_pictured.py", exact=True).first)
+        test.click()
+        headers = {}
         for name, status in ((STEP_1, "passed"), (STEP_2, "failed")):
             title = page.get_by_test_id("test-result-step-title").get_by_text(name, exact=True)
-            header = page.get_by_test_id("test-result-step-header").filter(has=title)
-            expect(header.get_by_test_id(f"tree-leaf-status-{status}")).to_be_visible()
-        expect(page.get_by_text("Screen when step 2 failed", exact=True)).to_be_visible()
+            reveal(title, page.get_by_text("Test body", exact=True))
+            headers[name] = page.get_by_test_id("test-result-step-header").filter(has=title)
+            expect(headers[name].get_by_test_id(f"tree-leaf-status-{status}")).to_be_visible()
+        reveal(page.get_by_text("Screen when step 2 failed", exact=True), headers[STEP_2])
         page.get_by_text("Test body", exact=True).scroll_into_view_if_needed()
         page.screenshot(path=str(tmp_path / "report-steps.png"))  # kept with the test's files
     finally:
         page.close()
+
+
+def reveal(target: Locator, opener: Locator) -> None:
+    """Show ``target``, clicking ``opener`` (the folded group that holds it) if it is folded.
+    The report is one large page of script: on a busy machine it takes a while to draw."""
+    expect(target.or_(opener).first).to_be_visible(timeout=REPORT_DRAWN_MS)
+    if not target.is_visible():
+        opener.click()
+    expect(target).to_be_visible(timeout=REPORT_DRAWN_MS)
+
+
+REPORT_DRAWN_MS = 60_000
