@@ -65,8 +65,9 @@ def test_a_base_url_no_browser_would_take_is_a_usage_error(tmp_path) -> None:
     probe = tmp_path / "test_probe.py"
     probe.write_text(BASE_URL_SEEN)
     done = run_pytest(str(probe), "--base-url", "http://seg-social.pt%2f")
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert "--base-url: the target 'http://seg-social.pt%2f' has an invalid host" in done.stdout
+    output = done.stdout + done.stderr
+    assert done.returncode == 4, output  # pytest's usage error, before any test
+    assert "ERROR: --base-url: the target 'http://seg-social.pt%2f' has an invalid host" in output
 
 
 @pytest.mark.browser
