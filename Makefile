@@ -8,9 +8,9 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup run guides mock monitor bench report test lint browser prometheus wrk clean
+.PHONY: setup run guides mock monitor bench report test lint browser prometheus wrk mailbox clean
 
-setup: $(VENV)/.installed node_modules/.installed browser prometheus wrk
+setup: $(VENV)/.installed node_modules/.installed browser prometheus wrk mailbox
 
 # The virtual environment with pinned packages; redone when the dependencies change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -50,6 +50,10 @@ endef
 # A real Prometheus (and promtool) for the monitor's integration tests: Debian's package.
 prometheus:
 	$(call debian_tool,promtool,prometheus,the monitor's Prometheus tests will be skipped)
+
+# Debian's Dovecot IMAP server: the test mailbox that codes sent by email reach in the tests.
+mailbox:
+	$(call debian_tool,/usr/sbin/dovecot,dovecot-imapd,the tests of codes read over IMAP will be skipped)
 
 # Debian's wrk: the load generator of `make bench` (without it, a slower Python client).
 wrk:

@@ -18,7 +18,7 @@ from playwright.sync_api import Browser, Page
 
 from bench.stats import summary
 from fixtures.allure_observer import AllureObserver
-from flows.context import Citizen, Run
+from flows.context import Citizen, CodeRequest, Run
 from flows.flow import Step
 from flows.runner import Observer, StepResult
 from runtime.citizens import provision, synthetic_faker
@@ -67,7 +67,7 @@ def bare(page: Page, url: str, citizen: Citizen, api: TestControl) -> None:
     role("button", name="Ativar conta").click()
     page.get_by_label("NISS").fill(citizen.niss)
     page.get_by_label("Código de verificação").fill(
-        OutboxCodes(api).latest(citizen.niss, "registration")
+        OutboxCodes(api).latest(CodeRequest(citizen.niss, "registration", citizen.channel)).code
     )
     role("button", name="Confirmar código de verificação").click()
     page.get_by_label("Palavra-passe", exact=True).fill(citizen.password)
@@ -104,7 +104,9 @@ def http(url: str, citizen: Citizen, api: TestControl) -> None:
             "/registo/identificacao",
         )
         post("/registo/canal", {"canal": "sms"}, "/registo/canal")
-        code = OutboxCodes(api).latest(citizen.niss, "registration")
+        code = (
+            OutboxCodes(api).latest(CodeRequest(citizen.niss, "registration", citizen.channel)).code
+        )
         post("/ativar", {"niss": citizen.niss, "codigo": code}, "/ativar")
         post(
             "/ativar/palavra-passe",

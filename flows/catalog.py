@@ -22,7 +22,16 @@ from flows.detours import (
     reach_login_form,
 )
 from flows.flow import Flow, Step, committing
-from flows.steps import channel_label, choose, click, fill, fill_code, open_portal, see
+from flows.steps import (
+    asking_code,
+    channel_label,
+    choose,
+    click,
+    fill,
+    fill_code,
+    open_portal,
+    see,
+)
 from pages import labels
 from pages.activation import AccessPage, CodePage, PasswordPage, ResetSentPage, ResetStartPage
 from pages.base import fill_date
@@ -125,11 +134,14 @@ REGISTRATION = Flow(
         click("8", labels.NEXT_CHANNEL, lambda r: IdentificationPage(r.page).next, ChannelPage),
         choose("9", labels.CHANNEL, lambda r: ChannelPage(r.page).channel(channel_label(r))),
         committing(
-            click(
-                "10",
-                labels.REQUEST_CODE,
-                lambda r: ChannelPage(r.page).request_code,
-                RegistrationDonePage,
+            asking_code(
+                click(
+                    "10",
+                    labels.REQUEST_CODE,
+                    lambda r: ChannelPage(r.page).request_code,
+                    RegistrationDonePage,
+                ),
+                "registration",
             )
         ),
     ),
@@ -160,6 +172,11 @@ def _fill_credentials(run: Run, elements: Sequence[Locator]) -> None:
     password.fill(run.citizen.password)
 
 
+def _contacts_channel(run: Run) -> str:
+    """The contacts kept as they are, their code goes to the mobile when there is one."""
+    return "sms" if run.citizen.mobile else "email"
+
+
 LOGIN = Flow(
     name="login",
     title_pt="Iniciar sessão com NISS e palavra-passe",
@@ -171,8 +188,14 @@ LOGIN = Flow(
         Step("4", labels.NISS, "fill", _credentials, _fill_credentials, secret=True),
         click("5", labels.ENTER, lambda r: LoginFormPage(r.page).enter, SecondFactorPage),
         choose("6", labels.CHANNEL, lambda r: SecondFactorPage(r.page).channel(channel_label(r))),
-        click(
-            "7", labels.SEND_CODE, lambda r: SecondFactorPage(r.page).send_code, SecondFactorPage
+        asking_code(
+            click(
+                "7",
+                labels.SEND_CODE,
+                lambda r: SecondFactorPage(r.page).send_code,
+                SecondFactorPage,
+            ),
+            "login",
         ),
         fill_code(
             "8",
@@ -182,7 +205,16 @@ LOGIN = Flow(
         ),
         click("9", labels.VALIDATE_CODE, lambda r: SecondFactorPage(r.page).validate, ContactsPage),
         committing(
-            click("10", labels.SAVE_CONTACTS, lambda r: ContactsPage(r.page).save, ContactsCodePage)
+            asking_code(
+                click(
+                    "10",
+                    labels.SAVE_CONTACTS,
+                    lambda r: ContactsPage(r.page).save,
+                    ContactsCodePage,
+                ),
+                "contacts",
+                _contacts_channel,
+            )
         ),
         fill_code(
             "11",
@@ -227,7 +259,12 @@ PASSWORD_RESET = Flow(
         Step("2", labels.BIRTH_DATE, "fill", _reset_identity, _fill_reset_identity),
         click("3", labels.NEXT, lambda r: ResetStartPage(r.page).next, ChannelPage),
         choose("4", labels.CHANNEL, lambda r: ChannelPage(r.page).channel(channel_label(r))),
-        click("5", labels.REQUEST_CODE, lambda r: ChannelPage(r.page).request_code, ResetSentPage),
+        asking_code(
+            click(
+                "5", labels.REQUEST_CODE, lambda r: ChannelPage(r.page).request_code, ResetSentPage
+            ),
+            "password_reset",
+        ),
         click("6", labels.ENTER_CODE, lambda r: ResetSentPage(r.page).enter_code, CodePage),
         *_code_then_password(7, "password_reset", lambda r: r.citizen.new_password),
     ),
@@ -269,7 +306,13 @@ CMD = Flow(
         click(
             "3c", labels.CONTINUE, lambda r: CmdCredentialsPage(r.page).continue_, CmdAuthorisePage
         ),
-        click("3d", labels.AUTHORISE, lambda r: CmdAuthorisePage(r.page).authorise, CmdCodePage),
+        asking_code(
+            click(
+                "3d", labels.AUTHORISE, lambda r: CmdAuthorisePage(r.page).authorise, CmdCodePage
+            ),
+            "cmd",
+            lambda r: "sms",
+        ),
         fill_code(
             "3e",
             labels.SECURITY_CODE,

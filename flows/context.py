@@ -2,28 +2,42 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from playwright.sync_api import Page
 
+# What a run asks of its code source lives in flows.codes; these names stay importable here.
+from flows.codes import (
+    CodeArrival,
+    CodeDelivery,
+    CodeNotFound,
+    CodeRequest,
+    CodeSource,
+    CodeSourceError,
+    NoCodes,
+    recipient_of,
+)
+
+__all__ = [
+    "NOBODY",
+    "Citizen",
+    "CodeArrival",
+    "CodeDelivery",
+    "CodeNotFound",
+    "CodeRequest",
+    "CodeSource",
+    "CodeSourceError",
+    "NoCodes",
+    "Run",
+    "TargetUnreachable",
+]
+
 if TYPE_CHECKING:
     from flows.detours import Detour
-
-
-class CodeSource(Protocol):
-    """Where verification codes come from: the portal's test outbox, an SMS gateway, ..."""
-
-    def latest(self, niss: str, purpose: str) -> str:
-        """The newest code sent to ``niss`` for ``purpose`` (registration, login, contacts,
-        password_reset, cmd). Raises ``CodeNotFound`` when there is none."""
-        ...
-
-
-class CodeNotFound(LookupError):
-    """No code arrived; the message says for what."""
 
 
 class TargetUnreachable(ConnectionError):
@@ -31,16 +45,6 @@ class TargetUnreachable(ConnectionError):
 
     Raised by code sources and the test-control client so that a portal that is down counts
     as the portal's unavailability wherever it is noticed, not as a defect of the harness."""
-
-
-class NoCodes:
-    """The code source of a run that has none: asking for a code is ``CodeNotFound``."""
-
-    def __init__(self, why: str = "this run has no code source") -> None:
-        self.why = why
-
-    def latest(self, niss: str, purpose: str) -> str:
-        raise CodeNotFound(f"no {purpose} code: {self.why}")
 
 
 @dataclass(frozen=True, repr=False)
@@ -136,10 +140,38 @@ class Run:
     timeout_ms: float = 10_000
     # Told of each screen the portal put in the way (the runner tells its observers).
     on_detour: Callable[[Detour], None] = field(default=lambda detour: None, repr=False)
+    # The codes asked for, by purpose: shared by the flows of one journey, since activation
+    # types the code that registration asked for.
+    asked: dict[str, CodeRequest] = field(default_factory=dict, repr=False)
+    # How the last code typed was delivered; the runner moves it into the step's result.
+    delivery: CodeDelivery | None = field(default=None, repr=False)
 
     @property
     def chosen_channel(self) -> str:
         return self.channel or self.citizen.channel
+
+    def ask_code(self, purpose: str, channel: str) -> None:
+        """A click is about to ask the portal for a ``purpose`` code by ``channel``: from now
+        on, a code that arrives is that one."""
+        self.asked[purpose] = self._request(purpose, channel, time.time())
+
+    def code_request(self, purpose: str) -> CodeRequest:
+        """The code to wait for: the one a click of this journey asked for, else one asked
+        before the run (by the channel the run chose; the Chave Móvel Digital's by SMS)."""
+        if purpose in self.asked:
+            return self.asked[purpose]
+        return self._request(purpose, "sms" if purpose == "cmd" else self.chosen_channel, None)
+
+    def _request(self, purpose: str, channel: str, asked_at: float | None) -> CodeRequest:
+        c = self.citizen
+        recipient = recipient_of(
+            purpose, channel, email=c.email, mobile=c.mobile, cmd_mobile=c.cmd_mobile
+        )
+        return CodeRequest(c.niss, purpose, channel, recipient, asked_at)
+
+    def take_delivery(self) -> CodeDelivery | None:
+        delivery, self.delivery = self.delivery, None
+        return delivery
 
     def detoured(self, detour: Detour) -> None:
         """A step passed a screen the portal put in its way (``flows.detours``)."""

@@ -22,7 +22,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Request, Response
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from flows.context import CodeNotFound, Run, TargetUnreachable
+from flows.codes import CodeDelivery, CodeNotFound, CodeSourceError
+from flows.context import Run, TargetUnreachable
 from flows.detours import SESSION_EXPIRED, Detour, SessionExpired, cookie_consent, session_expired
 from flows.errors import (
     FlowError,
@@ -45,6 +46,8 @@ class StepResult:
     duration_s: float
     error: FlowError | None = None
     elements: list[str] = field(default_factory=list)
+    # A step that typed a code: how its delivery went (``flows.codes``).
+    code_delivery: CodeDelivery | None = None
 
 
 @dataclass
@@ -172,6 +175,7 @@ class Runner:
             result = StepResult(
                 step, True, time.perf_counter() - started, elements=_describe(elements)
             )
+        result.code_delivery = run.take_delivery()
         self._notify("step_finished", step, run, result)
         return result
 
@@ -293,6 +297,14 @@ def classify(
         )
     if isinstance(error, CodeNotFound | SessionExpired):
         return PortalDefect(f"{where}: {first_line}", flow=flow.name, step=step.number, cause=error)
+    if isinstance(error, CodeSourceError):
+        # Our own mailbox or webhook, not the portal: never counted as the portal's failure.
+        return HarnessDefect(
+            f"{where}: the harness's code source is unusable: {first_line}",
+            flow=flow.name,
+            step=step.number,
+            cause=error,
+        )
     return HarnessDefect(
         f"{where}: {type(error).__name__}: {first_line}",
         flow=flow.name,

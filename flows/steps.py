@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 
 from playwright.sync_api import Locator, expect
 
+from flows.codes import CodeDelivery, CodeNotFound
 from flows.context import Run
 from flows.detours import Detour, arrive
 from flows.flow import Step
@@ -56,10 +58,32 @@ def fill(
 
 
 def fill_code(number: str, label: Label, where: Where, purpose: str) -> Step:
-    """Type the newest code sent to the citizen for ``purpose``, from the run's code source."""
-    return fill(
-        number, label, where, lambda run: run.codes.latest(run.citizen.niss, purpose), secret=True
-    )
+    """Type the newest code sent to the citizen for ``purpose``, from the run's code source;
+    how its delivery went is kept for the step's result (``Run.delivery``)."""
+
+    def code(run: Run) -> str:
+        request = run.code_request(purpose)
+        try:
+            arrival = run.codes.latest(request)
+        except CodeNotFound:
+            run.delivery = CodeDelivery.missing(request)
+            raise
+        run.delivery = CodeDelivery.of(request, arrival)
+        return arrival.code
+
+    return fill(number, label, where, code, secret=True)
+
+
+def asking_code(step: Step, purpose: str, channel: Callable[[Run], str] | None = None) -> Step:
+    """The step, marked as the click that asks the portal for a ``purpose`` code by
+    ``channel`` (default: the run's chosen channel): its delivery is timed from here."""
+    act = step.act
+
+    def asking(run: Run, elements: Sequence[Locator]) -> None:
+        run.ask_code(purpose, channel(run) if channel else run.chosen_channel)
+        act(run, elements)
+
+    return replace(step, act=asking)
 
 
 def choose(number: str, label: Label, where: Where) -> Step:

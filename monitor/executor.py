@@ -27,7 +27,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from flows.context import (
     NOBODY,
     Citizen,
+    CodeArrival,
     CodeNotFound,
+    CodeRequest,
     CodeSource,
     NoCodes,
     Run,
@@ -385,10 +387,10 @@ class _Remembered:
         self.source = source
         self.handed = handed
 
-    def latest(self, niss: str, purpose: str) -> str:
-        code = self.source.latest(niss, purpose)
-        self.handed.append(code)
-        return code
+    def latest(self, request: CodeRequest) -> CodeArrival:
+        arrival = self.source.latest(request)
+        self.handed.append(arrival.code)
+        return arrival
 
 
 def reason_of(error: BaseException) -> str:

@@ -24,7 +24,7 @@ from faker import Faker
 from playwright.sync_api import Browser, BrowserContext, Page
 
 from flows import catalog
-from flows.context import NOBODY, Citizen, CodeSource, Run
+from flows.context import NOBODY, Citizen, CodeRequest, CodeSource, Run
 from flows.errors import ProductionRefused
 from flows.flow import Flow
 from flows.production import host_of, writers_refused
@@ -137,15 +137,19 @@ class Journey:
         observed = Runner(self.observers)
         unobserved = observed if self.observe_prerequisites else Runner()
         result: FlowResult | None = None
+        asked: dict[str, CodeRequest] = {}  # activation types the code registration asked for
         for flow in flows:
             runner = observed if flow is flows[-1] else unobserved
-            result = runner.run(flow, self._run(page, citizen, channel))
+            result = runner.run(flow, self._run(page, citizen, channel, asked))
         assert result is not None  # with_prerequisites always holds the flow itself
         return result
 
-    def _run(self, page: Page, citizen: Citizen, channel: str | None) -> Run:
+    def _run(
+        self, page: Page, citizen: Citizen, channel: str | None, asked: dict[str, CodeRequest]
+    ) -> Run:
         run = Run(page=page, base_url=self.base_url, citizen=citizen, codes=self.codes)
         run.channel = channel
+        run.asked = asked
         if self.timeout_ms is not None:
             run.timeout_ms = self.timeout_ms
         return run

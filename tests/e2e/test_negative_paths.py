@@ -14,6 +14,7 @@ import allure
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from flows.context import CodeRequest
 from flows.errors import PortalDefect
 from pages.activation import CodePage, PasswordPage
 from pages.base import fill_date
@@ -123,7 +124,7 @@ def test_wrong_codes_until_blocked(run_flow, citizen, page, codes, our_words) ->
     person = citizen(channel="sms", account="pending")
     run_flow("activation", person, until="2", prerequisites=False)
     screen = CodePage(page)
-    right = codes.latest(person.niss, "registration")
+    right = codes.latest(CodeRequest(person.niss, "registration", person.channel)).code
     wrong = "000000" if right != "000000" else "111111"
     for left in (4, 3, 2, 1):
         screen.code.fill(wrong)

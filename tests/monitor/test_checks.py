@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.context import CodeNotFound
+from flows.context import CodeArrival, CodeNotFound, CodeRequest
 from monitor import evidence
 from monitor.alerts import Alerter, AlertPolicy
 from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
@@ -78,8 +78,8 @@ def test_a_check_over_its_time_limit_fails_as_a_timeout(executor, test_control) 
 
 def test_a_missing_code_is_named(executor) -> None:
     class NoCodes:
-        def latest(self, niss: str, purpose: str) -> str:
-            raise CodeNotFound(f"no {purpose} code was sent")
+        def latest(self, request: CodeRequest) -> CodeArrival:
+            raise CodeNotFound(f"no {request.purpose} code was sent")
 
     executor.codes_for = lambda api: NoCodes()
     result = executor.run(CheckSpec("activation", retries=0))
@@ -118,10 +118,10 @@ def test_failure_evidence_keeps_a_trace_without_secrets(executor, test_control) 
     seen: dict[str, str] = {}
 
     class Recording(OutboxCodes):
-        def latest(self, niss: str, purpose: str) -> str:
-            code = super().latest(niss, purpose)
-            seen.update(niss=niss, code=code)
-            return code
+        def latest(self, request: CodeRequest) -> CodeArrival:
+            arrival = super().latest(request)
+            seen.update(niss=request.niss, code=arrival.code)
+            return arrival
 
     executor.codes_for = Recording
     test_control.set_faults(error_rate=1, error_status=500, path_prefix="/ativar/palavra-passe")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows import catalog
-from flows.context import NOBODY, NoCodes, Run
+from flows.context import NOBODY, CodeArrival, CodeRequest, NoCodes, Run
 from flows.errors import PortalUnavailable
 from flows.runner import Runner, classify
 from monitor import evidence
@@ -132,9 +132,10 @@ def test_the_codes_typed_are_scrubbed_though_the_portal_is_gone(
     typed: list[str] = []
 
     class Typed(OutboxCodes):
-        def latest(self, niss: str, purpose: str) -> str:
-            typed.append(super().latest(niss, purpose))
-            return typed[-1]
+        def latest(self, request: CodeRequest) -> CodeArrival:
+            arrival = super().latest(request)
+            typed.append(arrival.code)
+            return arrival
 
     try:
         with TestControl(mock.url, token) as api, _OutboxGone(mock.url, token) as gone:
