@@ -13,10 +13,11 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from mock_portal import contract as contracts
+from mock_portal import delivery as deliveries
 from mock_portal import markup as markups
 from mock_portal import store, testing_api
 from mock_portal import wording as wordings
-from mock_portal.config import PortalConfig
+from mock_portal.config import DeliverySettings, PortalConfig
 from mock_portal.middleware import AccessLog, FaultInjection
 from mock_portal.screens import activation, consent, gov, login, password_reset, registration
 from mock_portal.web import Portal, not_found_page, profile_of
@@ -98,15 +99,21 @@ def create_app(
     contract: str = contracts.DEFAULT,
     wording: str | None = None,
     markup: str | None = None,
+    delivery: DeliverySettings | None = None,
 ) -> Starlette:
     """The portal, storing its state in the SQLite file at ``db_path``.
 
     ``test_token`` enables the test-control API; it must have ``MIN_TEST_TOKEN_LENGTH``
     characters or more, since it guards every synthetic citizen (ValueError otherwise).
-    ``contract`` is what that API offers: ``full`` (all of ``contract.CAPABILITIES``) or
-    ``base`` (citizens and outbox, as a staging portal may). ``wording`` and ``markup``, when
-    given, are stored at startup as ``POST /__test__/wording`` and ``/markup`` would store
-    them, and a reset returns to them; otherwise the stored ones (or the defaults) stay.
+    ``contract`` is what that API offers: ``full`` (all of ``contract.CAPABILITIES``),
+    ``base`` (citizens and outbox, as a staging portal may) or ``mail`` (citizens only: codes
+    reach citizens by email and SMS alone). ``wording`` and ``markup``, when given, are stored
+    at startup as ``POST /__test__/wording`` and ``/markup`` would store them, and a reset
+    returns to them; otherwise the stored ones (or the defaults) stay.
+
+    ``delivery``: where email and SMS codes are also sent for real (SMTP, an SMS webhook).
+    Its dispatcher thread starts here, resuming what a previous run left pending, and is
+    ``app.state.delivery`` (None without one): call its ``stop()`` when the server ends.
     """
     if test_token and len(test_token) < MIN_TEST_TOKEN_LENGTH:
         raise ValueError(
@@ -136,8 +143,15 @@ def create_app(
     )
     app.state.portal = portal
     app.state.test_capabilities = contracts.CONTRACTS[contract]
+    app.state.test_contract = contract
     app.state.startup_settings = startup
     testing_api.set_startup(portal.conn, startup)
+    app.state.delivery = None
+    if delivery is not None and delivery.channels:
+        dispatcher = deliveries.Dispatcher(db_path, delivery, portal.config)
+        deliveries.attach(portal.conn, dispatcher)
+        dispatcher.start()
+        app.state.delivery = dispatcher
     return app
 
 

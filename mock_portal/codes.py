@@ -3,6 +3,11 @@
 Every code sent is a row of ``messages``: the simulated email, SMS or letter. A new code for the
 same NISS and purpose supersedes the older ones, so only the newest works. A code is single use.
 Wrong codes count per NISS and purpose; too many block that purpose for a while.
+
+A portal started with an SMTP server or an SMS webhook also sends email and SMS codes for real
+(``delivery``), once the transaction that wrote them commits. A withheld code (the
+``withhold_codes`` fault) is never delivered, by any channel: it cannot be known, like a
+letter still on its way.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
+from mock_portal import delivery
 from mock_portal.config import PortalConfig
 from mock_portal.timekeeping import add_business_days, iso, parse_iso
 
@@ -61,11 +67,13 @@ def send(
         "WHERE niss = ? AND purpose = ? AND superseded_at IS NULL AND used_at IS NULL",
         (iso(now), niss, purpose),
     )
-    conn.execute(
+    inserted = conn.execute(
         "INSERT INTO messages (niss, purpose, channel, recipient, code, sent_at, deliver_at,"
         " expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (niss, purpose, channel, recipient, new_code(), iso(now), iso(deliver_at), iso(expires_at)),
     )
+    assert inserted.lastrowid is not None
+    delivery.enqueue(conn, inserted.lastrowid, purpose, channel)
 
 
 def blocked_until(conn: sqlite3.Connection, niss: str, purpose: str, now: datetime):
@@ -211,13 +219,15 @@ def check(
     if until:
         return Check(Verdict.BLOCKED, blocked_until=until)
     row = conn.execute(
-        "SELECT id, deliver_at, expires_at, used_at, superseded_at FROM messages "
-        "WHERE niss = ? AND purpose = ? AND code = ? ORDER BY id DESC LIMIT 1",
+        "SELECT m.id, m.deliver_at, m.expires_at, m.used_at, m.superseded_at,"
+        " d.state = 'withheld' AS withheld FROM messages m"
+        " LEFT JOIN deliveries d ON d.message_id = m.id"
+        " WHERE m.niss = ? AND m.purpose = ? AND m.code = ? ORDER BY m.id DESC LIMIT 1",
         (niss, purpose, code),
     ).fetchone()
     stamp = iso(now)
-    if row is None or row["deliver_at"] > stamp:
-        # An undelivered letter's code cannot be known yet: treat it as a guess.
+    if row is None or row["deliver_at"] > stamp or row["withheld"]:
+        # An undelivered letter's code, or a withheld one, cannot be known: treat it as a guess.
         return record_failure(
             conn, niss, purpose, now, max_attempts=max_attempts, block_minutes=config.block_minutes
         )
@@ -231,14 +241,27 @@ def check(
 
 
 def outbox(conn: sqlite3.Connection, niss: str, now: datetime) -> list[dict[str, object]]:
-    """Messages sent to ``niss``, newest first; a letter's code shows only once delivered."""
+    """Messages sent to ``niss``, newest first; a letter's code shows only once delivered, a
+    withheld code never. ``dispatch``: how the code went out by SMTP or the SMS webhook
+    (``state`` pending, sent, failed, expired or withheld, ``attempts``, ``sent_at`` in real
+    time), None when the portal does not send it for real."""
     stamp = iso(now)
     rows = conn.execute(
-        "SELECT * FROM messages WHERE niss = ? ORDER BY id DESC", (niss,)
+        "SELECT m.*, d.state, d.attempts, d.sent_at AS dispatched_at FROM messages m"
+        " LEFT JOIN deliveries d ON d.message_id = m.id WHERE m.niss = ? ORDER BY m.id DESC",
+        (niss,),
     ).fetchall()
     result = []
     for row in rows:
-        delivered = row["deliver_at"] <= stamp
+        withheld = row["state"] == "withheld"
+        delivered = row["deliver_at"] <= stamp and not withheld
+        dispatch = None
+        if row["state"] is not None:
+            dispatch = {
+                "state": row["state"],
+                "attempts": row["attempts"],
+                "sent_at": row["dispatched_at"],
+            }
         result.append(
             {
                 "channel": row["channel"],
@@ -251,6 +274,8 @@ def outbox(conn: sqlite3.Connection, niss: str, now: datetime) -> list[dict[str,
                 "delivered": delivered,
                 "used": row["used_at"] is not None,
                 "superseded": row["superseded_at"] is not None,
+                "withheld": withheld,
+                "dispatch": dispatch,
             }
         )
     return result

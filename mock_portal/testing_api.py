@@ -30,7 +30,14 @@ from mock_portal.web import read_body
 
 MAX_JSON_BYTES = 8192
 MAX_ADVANCE_SECONDS = 10 * 365 * 24 * 3600
-FAULT_FIELDS = {"latency_ms", "error_rate", "error_status", "maintenance", "path_prefix"}
+FAULT_FIELDS = {
+    "latency_ms",
+    "error_rate",
+    "error_status",
+    "maintenance",
+    "path_prefix",
+    "withhold_codes",
+}
 CITIZEN_FIELDS = {"niss", "birth_date", "name", "email", "mobile", "address", "kind", "cmd"}
 EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 
@@ -326,6 +333,8 @@ def _fault_spec(body: dict[str, Any]) -> dict[str, Any]:
     status = body.get("error_status", 500)
     prefix = body.get("path_prefix", "/")
     maintenance = body.get("maintenance", False)
+    # Every new code is then written without being delivered, by any channel (see delivery).
+    withhold = body.get("withhold_codes", False)
     if isinstance(latency, bool) or not isinstance(latency, int) or not 0 <= latency <= 120_000:
         raise ApiError(422, "latency_ms must be a whole number from 0 to 120000")
     if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
@@ -337,12 +346,15 @@ def _fault_spec(body: dict[str, Any]) -> dict[str, Any]:
     _no_control("path_prefix", prefix)
     if not isinstance(maintenance, bool):
         raise ApiError(422, "maintenance must be true or false")
+    if not isinstance(withhold, bool):
+        raise ApiError(422, "withhold_codes must be true or false")
     return {
         "latency_ms": latency,
         "error_rate": rate,
         "error_status": status,
         "maintenance": maintenance,
         "path_prefix": prefix,
+        "withhold_codes": withhold,
     }
 
 
@@ -379,9 +391,10 @@ def set_startup(conn, startup: dict[str, str]) -> None:
 
 async def _not_offered(request: Request) -> Any:
     offered = ", ".join(_offered(request))
+    name = getattr(request.app.state, "test_contract", "base")
     raise ApiError(
         404,
-        f"this portal's test-control API offers only the base contract ({offered}): "
+        f"this portal's test-control API offers only the {name} contract ({offered}): "
         f"{request.method} {request.url.path} is not part of it",
     )
 

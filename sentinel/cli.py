@@ -10,10 +10,11 @@ import functools
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
+from mock_portal import config as mock_config
 from mock_portal import contract as mock_contract
 from mock_portal import markup as mock_markup
 from mock_portal import wording as mock_wording
@@ -82,6 +83,80 @@ def database_file(text: str) -> Path:
     return Path(text)
 
 
+def checked_by(check: Callable[[str], object]) -> Callable[[str], object]:
+    """An argparse type from a ``mock_portal.config`` check: its ``ConfigError`` is the
+    option's one-line error."""
+
+    def convert(text: str) -> object:
+        try:
+            return check(text)
+        except ConfigError as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    convert.__name__ = check.__name__
+    return convert
+
+
+def add_delivery_options(mock: argparse.ArgumentParser) -> None:
+    """``sentinel mock --smtp --mail-from --sms-webhook``: the codes sent for real. Each
+    defaults to its environment variable (``delivery_of``)."""
+    env = mock_config.DELIVERY_ENV
+    mock.add_argument(
+        "--smtp",
+        type=checked_by(mock_config.smtp_address),
+        metavar="HOST:PORT",
+        help="also send each email code as a real email through this SMTP server (plain "
+        f"SMTP, no login, as a test mail server takes it); default ${env['smtp']}, else "
+        "none: codes stay in the outbox",
+    )
+    mock.add_argument(
+        "--mail-from",
+        type=checked_by(mock_config.mail_from),
+        metavar="ADDR",
+        help=f"the From of those emails (default: ${env['mail_from']}, else "
+        f"'{mock_config.DEFAULT_MAIL_FROM}')",
+    )
+    mock.add_argument(
+        "--sms-webhook",
+        type=checked_by(mock_config.webhook_url),
+        metavar="URL",
+        help="also POST each SMS code to this http(s) URL as an SMS gateway would: "
+        "form-encoded From, To and Body; default "
+        f"${env['sms_webhook']}, else none. A failed send is retried "
+        "(--set delivery_attempts, delivery_retry_ms) and never blocks the citizen",
+    )
+
+
+def delivery_of(
+    args: argparse.Namespace, environ: Mapping[str, str] | None = None
+) -> mock_config.DeliverySettings | None:
+    """Where ``sentinel mock`` sends codes: the options, else their environment variables
+    (checked as the options are; a ``ConfigError`` names the variable). None: nowhere."""
+    environ = os.environ if environ is None else environ
+    checks = {
+        "smtp": mock_config.smtp_address,
+        "mail_from": mock_config.mail_from,
+        "sms_webhook": mock_config.webhook_url,
+    }
+    chosen: dict[str, Any] = {}
+    for name, check in checks.items():
+        value = getattr(args, name)
+        variable = mock_config.DELIVERY_ENV[name]
+        if value is None and environ.get(variable):
+            try:
+                value = check(environ[variable])
+            except ConfigError as error:
+                raise ConfigError(f"${variable} {error}") from None
+        chosen[name] = value
+    if not chosen["smtp"] and not chosen["sms_webhook"]:
+        return None
+    return mock_config.DeliverySettings(
+        smtp=chosen["smtp"],
+        mail_from=chosen["mail_from"] or mock_config.DEFAULT_MAIL_FROM,
+        sms_webhook=chosen["sms_webhook"],
+    )
+
+
 def unexpected_in_one_line(handler: Callable[[argparse.Namespace], int]):
     """What no handler expected (our own bug, most likely) is one line too, pointing to
     ``--debug``, which shows its traceback."""
@@ -142,8 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--contract",
         choices=list(mock_contract.CONTRACTS),
         default=mock_contract.DEFAULT,
-        help="what the /__test__/ API offers: full, or base (citizens and outbox only, as a "
-        "staging portal may); GET /__test__/ lists it (default: %(default)s)",
+        help="what the /__test__/ API offers: "
+        + "; ".join(f"{name} ({said})" for name, said in mock_contract.DESCRIPTIONS.items())
+        + ". GET /__test__/ lists it (default: %(default)s)",
     )
     mock.add_argument(
         "--wording",
@@ -157,6 +233,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the markup style to start with, as POST /__test__/markup sets it "
         f"(default: the stored one, else {mock_markup.DEFAULT})",
     )
+    add_delivery_options(mock)
 
     run = commands.add_parser(
         "run",
@@ -542,6 +619,7 @@ def run_mock(args: argparse.Namespace) -> int:
 
     try:
         config = PortalConfig.from_env().with_overrides(parse_assignments(args.settings))
+        delivery = delivery_of(args)
     except ConfigError as error:
         print(f"sentinel mock: {error}", file=sys.stderr)
         return 2
@@ -559,6 +637,7 @@ def run_mock(args: argparse.Namespace) -> int:
             contract=args.contract,
             wording=args.wording,
             markup=args.markup,
+            delivery=delivery,
         )
     except ServeError as error:
         print(f"sentinel mock: {error}", file=sys.stderr)

@@ -12,7 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from mock_portal.app import create_app
-from mock_portal.config import PortalConfig
+from mock_portal.config import DeliverySettings, PortalConfig
 from runtime.mock_process import READY_PREFIX
 from runtime.tokens import MIN_TOKEN_LENGTH, TokenError, check_token
 
@@ -87,10 +87,11 @@ def serve(
     contract: str = "full",
     wording: str | None = None,
     markup: str | None = None,
+    delivery: DeliverySettings | None = None,
 ) -> None:
     """Run the portal until interrupted. Prints its URL as the first line of output.
 
-    ``contract``, ``wording`` and ``markup`` as for ``open_app``.
+    ``contract``, ``wording``, ``markup`` and ``delivery`` as for ``open_app``.
 
     ``ServeError`` when the settings are wrong (a short token, an exposed address without
     a token, a database that cannot be opened); ``OSError`` when it cannot listen.
@@ -98,8 +99,20 @@ def serve(
     warning = exposure_warning(host, test_token)
     logging.basicConfig(level=log_level.upper(), format="%(asctime)s %(name)s %(message)s")
     # The database first: a bad --db must not be reported as a socket that cannot listen.
-    app = open_app(db, config, test_token, contract=contract, wording=wording, markup=markup)
-    sock = bind(host, port)
+    app = open_app(
+        db,
+        config,
+        test_token,
+        contract=contract,
+        wording=wording,
+        markup=markup,
+        delivery=delivery,
+    )
+    try:
+        sock = bind(host, port)
+    except OSError:
+        _stop_delivery(app)
+        raise
     if warning:
         print(warning, file=sys.stderr, flush=True)
     print(f"{READY_PREFIX}{url_of(sock)}", flush=True)
@@ -111,6 +124,8 @@ def serve(
     for name, value in (("wording", wording), ("markup", markup)):
         if value:
             print(f"  {name}: {value} (set at startup)", flush=True)
+    for line in delivery_lines(delivery):
+        print(f"  {line}", flush=True)
     server = uvicorn.Server(
         uvicorn.Config(app, log_level=log_level, access_log=False, lifespan="off")
     )
@@ -118,7 +133,27 @@ def serve(
         server.run(sockets=[sock])
     finally:
         sock.close()
+        _stop_delivery(app)
         sys.stdout.flush()
+
+
+def delivery_lines(delivery: DeliverySettings | None) -> list[str]:
+    """Where codes go, as the startup output says it (the webhook without its path, query
+    or credentials: they often hold the gateway account's secret)."""
+    if delivery is None or not delivery.channels:
+        return ["codes: in the outbox only (sent nowhere: no --smtp, no --sms-webhook)"]
+    lines = []
+    if delivery.smtp:
+        lines.append(f"email codes: also sent through SMTP {delivery.smtp_server}")
+    if delivery.sms_webhook:
+        lines.append(f"SMS codes: also posted to the webhook at {delivery.webhook_server}")
+    return lines
+
+
+def _stop_delivery(app) -> None:
+    dispatcher = getattr(app.state, "delivery", None)
+    if dispatcher is not None:
+        dispatcher.stop()
 
 
 def open_app(
@@ -129,13 +164,15 @@ def open_app(
     contract: str = "full",
     wording: str | None = None,
     markup: str | None = None,
+    delivery: DeliverySettings | None = None,
 ):
     """The portal's application on the database at ``db`` (created, with its folder, when
     missing), or a ``ServeError`` naming the database and why it cannot be used.
 
-    ``contract``: what the test-control API offers, ``full`` or ``base`` (citizens and outbox
-    only, as a staging portal may); ``wording`` and ``markup``: the portal's profile and style
-    from the start (None: as stored, else the defaults).
+    ``contract``: what the test-control API offers, ``full``, ``base`` (citizens and outbox
+    only, as a staging portal may) or ``mail`` (citizens only); ``wording`` and ``markup``: the
+    portal's profile and style from the start (None: as stored, else the defaults);
+    ``delivery``: where email and SMS codes are also sent (None: nowhere).
     """
     if db.is_dir():
         raise ServeError(f"cannot use the database {db}: it is a folder; name a file in it")
@@ -150,6 +187,7 @@ def open_app(
             contract=contract,
             wording=wording,
             markup=markup,
+            delivery=delivery,
         )
     except (OSError, sqlite3.Error) as error:
         reason = error.strerror if isinstance(error, OSError) and error.strerror else error

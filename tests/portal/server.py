@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 
+from runtime.lifetime import dies_with_parent
+from runtime.mock_process import READY_PREFIX
 from runtime.mock_process import BackgroundMock as MockServer
 from runtime.mock_process import start_in_background as start
+from runtime.tokens import TOKEN_ENV
 
-__all__ = ["MockServer", "api_client", "running", "start"]
+__all__ = ["MockServer", "api_client", "running", "start", "start_with_options"]
 
 
 @contextmanager
@@ -22,6 +29,31 @@ def running(db: Path, token: str | None, *settings: str, **options: str) -> Iter
         yield server
     finally:
         server.stop()
+
+
+def start_with_options(db: Path, token: str, *options: str) -> MockServer:
+    """``sentinel mock OPTIONS`` on a free port (``--smtp HOST:PORT``, ``--set ...``), as
+    ``start`` starts it but with any option; its stderr (the log) goes to ``db``'s ``.log``."""
+    log = db.with_suffix(".log")
+    args = [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", str(db), *options]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SENTINEL_MOCK_")}
+    env[TOKEN_ENV] = token
+    with log.open("a") as sink:
+        process = subprocess.Popen(
+            args,
+            stdout=subprocess.PIPE,
+            stderr=sink,
+            text=True,
+            env=env,
+            preexec_fn=dies_with_parent(signal.SIGTERM),
+        )
+    assert process.stdout is not None
+    first = process.stdout.readline()
+    if not first.startswith(READY_PREFIX):
+        process.kill()
+        process.wait(timeout=20)
+        raise AssertionError(f"the mock did not start: {log.read_text()[-2000:]}")
+    return MockServer(first[len(READY_PREFIX) :].strip(), process, log)
 
 
 def api_client(server: MockServer, token: str) -> httpx.Client:
