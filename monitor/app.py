@@ -71,12 +71,23 @@ class Options:
     timeout_s: float = 120.0
     degraded_s: float = 30.0
     retries: int = 1
+    # A working check whose slowest verification code took longer is degraded.
+    code_delivery_degraded_s: float = 60.0
     policy: AlertPolicy = field(default_factory=AlertPolicy)
     maintenance: list[tuple[datetime, datetime]] = field(default_factory=list)
     connect: str | None = None  # a Playwright browser server instead of a local Chromium
 
     def checks(self) -> list[CheckSpec]:
-        return [CheckSpec(f, self.timeout_s, self.degraded_s, self.retries) for f in self.flows]
+        return [
+            CheckSpec(
+                f,
+                self.timeout_s,
+                self.degraded_s,
+                self.retries,
+                code_delivery_degraded_s=self.code_delivery_degraded_s,
+            )
+            for f in self.flows
+        ]
 
 
 def validate(options: Options) -> None:

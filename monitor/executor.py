@@ -17,7 +17,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -46,7 +46,7 @@ from flows.errors import (
 from flows.flow import Flow, Step
 from flows.runner import Observer, StepResult
 from monitor import evidence
-from monitor.results import CheckResult, StepTiming
+from monitor.results import CheckResult, CodeTiming, StepTiming
 from runtime import owned_chromium
 from runtime.browser import connect_headers, find_chromium, launch_args, launch_options
 from runtime.citizens import synthetic_faker
@@ -62,12 +62,15 @@ NO_API_CODES = NoCodes("this target has no test-control API")
 
 @dataclass(frozen=True)
 class CheckSpec:
-    """One scheduled check: a flow, with its time limits and retries."""
+    """One scheduled check: a flow, with its time limits and retries. A check that works is
+    degraded when it took longer than ``degraded_s``, or when a verification code took
+    longer than ``code_delivery_degraded_s`` to arrive."""
 
     flow: str
     timeout_s: float = 120.0
     degraded_s: float = 30.0
     retries: int = 1
+    code_delivery_degraded_s: float = 60.0
 
     @property
     def name(self) -> str:
@@ -78,6 +81,7 @@ class _Timings(Observer):
     def __init__(self, check: str) -> None:
         self.check = check
         self.steps: list[StepTiming] = []
+        self.codes: list[CodeTiming] = []
         self.flow = ""
 
     def flow_started(self, flow: Flow, run: Run) -> None:
@@ -87,6 +91,10 @@ class _Timings(Observer):
         self.steps.append(
             StepTiming(self.flow, step.number, result.duration_s, result.passed, step.title)
         )
+        d = result.code_delivery
+        if d is not None:
+            # The flow whose step typed the code, a prerequisite's included, as for steps.
+            self.codes.append(CodeTiming(self.flow, d.purpose, d.channel, d.arrived, d.seconds))
 
     def detour(self, step: Step, run: Run, detour: Detour) -> None:
         # Named for the check the operator scheduled, and the flow it was in (a prerequisite's
@@ -223,14 +231,20 @@ class CheckExecutor:
         started_at = datetime.now(UTC)
         started = time.perf_counter()
         result: CheckResult | None = None
+        codes: list[CodeTiming] = []
         for attempt in range(1, spec.retries + 2):
             result = self._guarded_attempt(spec, started_at, attempt)
+            # Every try's codes: a code that never came is counted even when a retry passed.
+            codes += [replace(code, attempt=attempt) for code in result.codes]
             if result.ok:
                 break
         assert result is not None
+        result.codes = codes
         result.duration_s = time.perf_counter() - started
-        if result.ok and result.duration_s > spec.degraded_s:
-            result.outcome = "degraded"
+        if result.ok:
+            slow = _slowness(result, spec)
+            if slow:
+                result.outcome, result.message = "degraded", "; ".join(slow)
         if result.ok and result.duration_s > spec.timeout_s:
             result.outcome, result.reason = "failure", "timeout"
             result.message = f"the check took {result.duration_s:.1f}s, over {spec.timeout_s}s"
@@ -281,7 +295,15 @@ class CheckExecutor:
             journey.run(page, spec.flow, citizen)
             if traced:
                 context.tracing.stop()
-            return CheckResult(spec.name, started_at, "success", 0.0, attempt, steps=timings.steps)
+            return CheckResult(
+                spec.name,
+                started_at,
+                "success",
+                0.0,
+                attempt,
+                steps=timings.steps,
+                codes=timings.codes,
+            )
         except Exception as error:
             # Every failure, ours included, is classified and kept: the schedule goes on.
             # Its traceback is for --debug only (the summary and history say enough), and
@@ -298,6 +320,7 @@ class CheckExecutor:
                 0.0,
                 attempt,
                 steps=timings.steps,
+                codes=timings.codes,
                 reason=reason_of(error),
                 message=str(error).splitlines()[0][:500],
                 failed_step=getattr(error, "step", ""),
@@ -378,6 +401,18 @@ class CheckExecutor:
         except Exception:
             log.warning("could not read the codes to scrub from the evidence")
             return []
+
+
+def _slowness(result: CheckResult, spec: CheckSpec) -> list[str]:
+    """Why a check that worked is degraded, in words; empty when it is not."""
+    slow = []
+    if result.duration_s > spec.degraded_s:
+        slow.append(f"the check took {result.duration_s:.1f} s, over {spec.degraded_s:g} s")
+    code = result.slowest_code()
+    seconds = code.seconds if code is not None else None
+    if code is not None and seconds is not None and seconds > spec.code_delivery_degraded_s:
+        slow.append(f"{code.name} took {seconds:.1f} s, over {spec.code_delivery_degraded_s:g} s")
+    return slow
 
 
 class _Remembered:

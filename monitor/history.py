@@ -1,4 +1,5 @@
-"""The monitor's history in SQLite (WAL): every check with its steps, kept across restarts."""
+"""The monitor's history in SQLite (WAL): every check with its steps and its codes' delivery,
+kept across restarts. A database of an older monitor gains the tables it lacks on opening."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from monitor.results import NOT_DOWNTIME, CheckResult, StepTiming
+from monitor.results import NOT_DOWNTIME, CheckResult, CodeTiming, StepTiming
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checks (
@@ -31,6 +32,16 @@ CREATE TABLE IF NOT EXISTS steps (
     passed INTEGER NOT NULL,
     title TEXT NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS codes (
+    check_id INTEGER NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
+    flow TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    arrived INTEGER NOT NULL,
+    seconds REAL,
+    attempt INTEGER NOT NULL DEFAULT 1
+);
+CREATE INDEX IF NOT EXISTS codes_by_check ON codes (check_id);
 """
 
 
@@ -72,6 +83,14 @@ class History:
                 [
                     (check_id, s.flow, s.step, s.duration_s, int(s.passed), s.title)
                     for s in result.steps
+                ],
+            )
+            self.conn.executemany(
+                "INSERT INTO codes (check_id, flow, purpose, channel, arrived, seconds, attempt)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (check_id, c.flow, c.purpose, c.channel, int(c.arrived), c.seconds, c.attempt)
+                    for c in result.codes
                 ],
             )
         return int(check_id)
@@ -121,6 +140,19 @@ class History:
                 "SELECT * FROM steps WHERE check_id = ? ORDER BY rowid", (row["id"],)
             )
         ]
+        codes = [
+            CodeTiming(
+                c["flow"],
+                c["purpose"],
+                c["channel"],
+                bool(c["arrived"]),
+                c["seconds"],
+                c["attempt"],
+            )
+            for c in self.conn.execute(
+                "SELECT * FROM codes WHERE check_id = ? ORDER BY rowid", (row["id"],)
+            )
+        ]
         return CheckResult(
             check=row["check_name"],
             started_at=datetime.fromisoformat(row["started_at"]),
@@ -132,6 +164,7 @@ class History:
             failed_step=row["failed_step"],
             evidence=row["evidence"],
             steps=steps,
+            codes=codes,
         )
 
     def close(self) -> None:

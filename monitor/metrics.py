@@ -1,16 +1,19 @@
 """Prometheus metrics in the style of blackbox_exporter, from check results.
 
-Labels carry only check, flow and step names and failure reasons: never an NISS, a name, an
-email or any other personal data.
+Labels carry only check, flow and step names, failure reasons and a code's purpose and channel:
+never an NISS, a name, an email, a number or any other personal data.
 """
 
 from __future__ import annotations
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from monitor.results import REASONS, CheckResult
+from monitor.results import REASONS, CheckResult, CodeTiming
 
 PREFIX = "portal_sentinel"
+# A code by email or SMS comes in seconds; a slow gateway takes minutes.
+CODE_BUCKETS = (0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300)
+CODE_LABELS = ["flow", "purpose", "channel"]
 
 
 class Metrics:
@@ -72,6 +75,27 @@ class Metrics:
             buckets=(1, 2, 5, 10, 20, 30, 60, 120, 300),
             registry=r,
         )
+        # Purpose is a label: the login flow waits for two codes (login, contacts), and both
+        # may come by the same channel.
+        self.code_delivery = Histogram(
+            f"{PREFIX}_code_delivery_seconds",
+            "From the click that asks for a verification code to its arrival.",
+            CODE_LABELS,
+            buckets=CODE_BUCKETS,
+            registry=r,
+        )
+        self.code_delivery_last = Gauge(
+            f"{PREFIX}_code_delivery_last_seconds",
+            "How long the last measured verification code took to arrive.",
+            CODE_LABELS,
+            registry=r,
+        )
+        self.codes_missing = Counter(  # exposed as ..._codes_missing_total
+            f"{PREFIX}_codes_missing",
+            "Verification codes that never came.",
+            CODE_LABELS,
+            registry=r,
+        )
         self.up = Gauge(f"{PREFIX}_up", "The monitor itself is running.", registry=r)
         self.browser_restarts = Counter(
             f"{PREFIX}_browser_restarts", "Browsers replaced after a crash.", registry=r
@@ -94,3 +118,16 @@ class Metrics:
         for timing in result.steps:
             self.step_duration.labels(timing.flow, timing.step).set(timing.duration_s)
             self.step_success.labels(timing.flow, timing.step).set(1 if timing.passed else 0)
+        self._codes(result.codes)
+
+    def _codes(self, codes: list[CodeTiming]) -> None:
+        for code in codes:
+            labels = (code.flow, code.purpose, code.channel)
+            # Every code seen makes its missing counter exist at 0, so that Prometheus's
+            # increase() sees the first code that never comes.
+            missing = self.codes_missing.labels(*labels)
+            if not code.arrived:
+                missing.inc()
+            elif code.seconds is not None:
+                self.code_delivery.labels(*labels).observe(code.seconds)
+                self.code_delivery_last.labels(*labels).set(code.seconds)

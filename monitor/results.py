@@ -1,4 +1,5 @@
-"""What one check produced: its outcome, why it failed, and every step's timing."""
+"""What one check produced: its outcome, why it failed, every step's timing and how each
+verification code's delivery went."""
 
 from __future__ import annotations
 
@@ -31,6 +32,26 @@ class StepTiming:
     title: str = ""  # "4. Registar (Register)", for people; metrics use only the number
 
 
+@dataclass(frozen=True)
+class CodeTiming:
+    """One verification code a check waited for: the flow whose step typed it (the
+    registration code is typed by activation), its purpose and channel, whether it came, and
+    how long from the click that asked for it (None when that cannot be measured), and in
+    which try of the check. Never the code, nor where it was sent."""
+
+    flow: str
+    purpose: str  # registration, login, contacts, password_reset, cmd
+    channel: str  # email, sms, letter
+    arrived: bool
+    seconds: float | None = None
+    attempt: int = 1
+
+    @property
+    def name(self) -> str:
+        """``the registration code by email``: for messages, with nothing personal."""
+        return f"the {self.purpose} code by {self.channel}"
+
+
 @dataclass
 class CheckResult:
     check: str
@@ -43,6 +64,7 @@ class CheckResult:
     failed_step: str = ""
     evidence: str = ""
     steps: list[StepTiming] = field(default_factory=list)
+    codes: list[CodeTiming] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -56,3 +78,8 @@ class CheckResult:
     @property
     def counts_as_downtime(self) -> bool:
         return self.outcome == "failure" and self.reason not in NOT_DOWNTIME
+
+    def slowest_code(self) -> CodeTiming | None:
+        """The code that took longest to arrive, of those whose delivery was measured."""
+        measured = [c for c in self.codes if c.arrived and c.seconds is not None]
+        return max(measured, key=lambda c: c.seconds or 0.0, default=None)

@@ -1,4 +1,5 @@
-"""The status page: per check its state, uptime, step durations and recent failures.
+"""The status page: per check its state (and why it is degraded), uptime, step durations, how
+long each verification code took to arrive, and recent failures.
 
 Plain HTML from ``templates/status.html``, readable without JavaScript. Every value reaches the
 page through Jinja's autoescape: check names, step titles and failure messages are text.
@@ -13,7 +14,7 @@ from pathlib import Path
 import jinja2
 
 from monitor.history import History
-from monitor.results import CheckResult
+from monitor.results import CheckResult, CodeTiming
 
 STATE = {"success": ("Up", "up"), "degraded": ("Degraded", "degraded"), "failure": ("Down", "down")}
 EVIDENCE = (("screenshot.png", "screenshot"), ("trace.zip", "trace"), ("failure.txt", "note"))
@@ -39,6 +40,14 @@ class StepRow:
 
 
 @dataclass(frozen=True)
+class CodeRow:
+    flow: str
+    code: str  # "registration · email"
+    delivery: str  # "3.2 s", "never came", or "—" when not measured
+    missing: bool
+
+
+@dataclass(frozen=True)
 class FailureRow:
     when: str
     reason: str
@@ -53,8 +62,10 @@ class CheckView:
     name: str
     label: str
     css: str
+    note: str  # why the last check is degraded; empty otherwise
     uptimes: list[tuple[str, str]]
     steps: list[StepRow]
+    codes: list[CodeRow]
     failures: list[FailureRow]
 
 
@@ -71,7 +82,9 @@ def _check(history: History, name: str, now: datetime) -> CheckView:
         (window, "—" if share is None else f"{share * 100:.2f}%")
         for window, share in history.uptimes(name, now).items()
     ]
-    return CheckView(name, label, css, uptimes, _steps(last), _failures(history, name))
+    note = last.message if last and last.outcome == "degraded" else ""
+    codes = _codes(last) if last else []
+    return CheckView(name, label, css, note, uptimes, _steps(last), codes, _failures(history, name))
 
 
 def _steps(last: CheckResult | None) -> list[StepRow]:
@@ -88,6 +101,26 @@ def _steps(last: CheckResult | None) -> list[StepRow]:
         )
         for s in last.steps
     ]
+
+
+def _codes(last: CheckResult) -> list[CodeRow]:
+    return [
+        CodeRow(c.flow, _code_name(c, last.attempts), _delivery(c), not c.arrived)
+        for c in last.codes
+    ]
+
+
+def _code_name(code: CodeTiming, attempts: int) -> str:
+    """``registration · email``; a check that was tried again lists every try's codes, so
+    each says its try."""
+    name = f"{code.purpose} · {code.channel}"
+    return f"{name} (try {code.attempt} of {attempts})" if attempts > 1 else name
+
+
+def _delivery(code: CodeTiming) -> str:
+    if not code.arrived:
+        return "never came"
+    return "—" if code.seconds is None else f"{code.seconds:.1f} s"
 
 
 def _failures(history: History, name: str) -> list[FailureRow]:

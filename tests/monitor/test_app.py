@@ -36,3 +36,9 @@ def test_only_read_only_checks_may_watch_production() -> None:
         validate(Options(target="https://www.seg-social.pt", flows=["portal", "login"]))
     with pytest.raises(UsageError, match="unknown flow"):
         validate(Options(flows=["nope"]))
+
+
+def test_the_code_delivery_threshold_reaches_every_check() -> None:
+    options = Options(flows=["registration", "login"], code_delivery_degraded_s=45.0)
+    assert [spec.code_delivery_degraded_s for spec in options.checks()] == [45.0, 45.0]
+    assert Options().checks()[0].code_delivery_degraded_s == 60.0

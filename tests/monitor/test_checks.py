@@ -8,7 +8,9 @@ import signal
 from pathlib import Path
 
 import pytest
+from prometheus_client import generate_latest
 
+from flows.codes import CodeSourceError
 from flows.context import CodeArrival, CodeNotFound, CodeRequest
 from monitor import evidence
 from monitor.alerts import Alerter, AlertPolicy
@@ -43,6 +45,10 @@ def test_a_full_flow_check_times_every_documented_step(executor) -> None:
     ]
     assert len(result.steps) == 10 + 8
     assert result.steps[3].title == "4. Registar (Register)"
+    # The registration code, asked at registration's step 10, typed at activation's step 3.
+    [code] = result.codes
+    assert (code.flow, code.purpose, code.arrived) == ("activation", "registration", True)
+    assert code.seconds is not None
 
 
 def test_maintenance_is_the_portal_unavailable_after_retries(executor, test_control) -> None:
@@ -145,3 +151,85 @@ def test_a_hung_browser_is_killed_and_replaced(executor, warm) -> None:
     assert "stopped answering" in result.message
     assert executor.run(CheckSpec("portal")).outcome == "success"
     assert restarts == [1]
+
+
+class Late(OutboxCodes):
+    """The outbox's codes, as if each had reached the mailbox 72.4 s after the click."""
+
+    def __init__(self, api, seen: dict[str, str]) -> None:
+        super().__init__(api)
+        self.seen = seen
+
+    def latest(self, request: CodeRequest) -> CodeArrival:
+        arrival = super().latest(request)
+        self.seen.update(niss=request.niss, recipient=request.recipient or "", code=arrival.code)
+        assert request.asked_at is not None
+        return CodeArrival(arrival.code, request.asked_at + 72.4)
+
+
+def test_a_code_that_comes_late_makes_a_working_check_degraded(executor, tmp_path: Path) -> None:
+    seen: dict[str, str] = {}
+    executor.codes_for = lambda api: Late(api, seen)
+    history = History(tmp_path / "monitor.db")
+    metrics = Metrics()
+    monitor = Monitor(executor, [CheckSpec("activation", retries=0)], history, metrics, Alerter())
+    [result] = monitor.run_once()
+    [code] = result.codes
+    assert (result.outcome, code.seconds) == ("degraded", pytest.approx(72.4))
+    assert result.message == f"the registration code by {code.channel} took 72.4 s, over 60 s"
+    labels = {"flow": "activation", "purpose": "registration", "channel": code.channel}
+    count = "portal_sentinel_code_delivery_seconds_count"
+    assert metrics.registry.get_sample_value(count, labels) == 1
+    # Neither the citizen nor the code reach the message, the history or the metrics.
+    history.close()
+    written = [
+        result.message,
+        generate_latest(metrics.registry).decode(),
+        (tmp_path / "monitor.db").read_bytes().decode("latin-1"),
+    ]
+    assert all(seen[key] for key in ("niss", "recipient", "code"))  # something was planted
+    assert [v for v in seen.values() for text in written if v in text] == []
+
+
+class Withheld:
+    """A portal that sends no code (until the mock can be told to withhold them)."""
+
+    def latest(self, request: CodeRequest) -> CodeArrival:
+        raise CodeNotFound(f"no {request.purpose} code was sent")
+
+
+def test_codes_that_stop_arriving_fail_the_check_are_counted_and_alert(
+    executor, tmp_path: Path
+) -> None:
+    executor.codes_for = lambda api: Withheld()
+    metrics = Metrics()
+    monitor = Monitor(
+        executor,
+        [CheckSpec("activation", retries=0)],
+        History(tmp_path / "monitor.db"),
+        metrics,
+        Alerter(AlertPolicy(failures_to_alert=2)),
+    )
+    sent = []
+    monitor.notify = sent.append
+    first, second = monitor.run_once() + monitor.run_once()
+    assert [(r.reason, r.failed_step) for r in (first, second)] == [("missing_code", "3")] * 2
+    [code] = second.codes
+    assert (code.flow, code.purpose, code.arrived) == ("activation", "registration", False)
+    labels = {"flow": "activation", "purpose": "registration", "channel": code.channel}
+    assert metrics.registry.get_sample_value("portal_sentinel_codes_missing_total", labels) == 2
+    assert [(n.kind, n.check, n.reason) for n in sent] == [("firing", "activation", "missing_code")]
+
+
+def test_a_broken_code_source_is_our_error_not_a_missing_code(executor) -> None:
+    class Unusable:
+        def latest(self, request: CodeRequest) -> CodeArrival:
+            raise CodeSourceError("the mailbox refused the login")
+
+    executor.codes_for = lambda api: Unusable()
+    metrics = Metrics()
+    result = executor.run(CheckSpec("activation", retries=0))
+    metrics.record(result)
+    assert (result.reason, result.counts_as_downtime) == ("harness_error", False)
+    assert result.codes == []
+    assert "codes_missing_total{" not in generate_latest(metrics.registry).decode()

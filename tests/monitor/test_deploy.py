@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +18,20 @@ pytestmark = pytest.mark.skipif(shutil.which("promtool") is None, reason="needs 
 def test_the_example_prometheus_files_are_valid(command: str, path: str) -> None:
     done = subprocess.run(
         ["promtool", "check", command, str(PROJECT_ROOT / path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_the_shipped_alert_rules_fire_when_codes_stop_arriving_or_come_slowly() -> None:
+    """``alerts_test.yml``: PortalCodesNotArriving on a code that never came (the first one
+    of a counter too), PortalCodeDeliverySlow on codes slower than a minute."""
+    tests = Path(__file__).with_name("alerts_test.yml")
+    done = subprocess.run(
+        ["promtool", "test", "rules", tests.name],
+        cwd=tests.parent,
         capture_output=True,
         text=True,
         check=False,

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.history import History
-from monitor.results import CheckResult, StepTiming
+from monitor.results import CheckResult, CodeTiming, StepTiming
 
 T0 = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
@@ -41,3 +42,53 @@ def test_uptime_ignores_our_own_errors_and_maintenance(tmp_path: Path) -> None:
     assert history.uptime("login", T0) == 2 / 3
     assert history.uptimes("login", T0 + timedelta(hours=1))["24h"] == 2 / 3
     assert history.uptime("portal", T0) is None
+
+
+CODES = [
+    CodeTiming("activation", "registration", "email", False, None, attempt=1),
+    CodeTiming("activation", "registration", "email", True, 72.4, attempt=2),
+    CodeTiming("login", "login", "sms", True, None, attempt=2),  # not measured
+]
+
+
+def test_code_delivery_survives_a_restart(tmp_path: Path) -> None:
+    first = History(tmp_path / "monitor.db")
+    first.record(CheckResult("login", T0, "degraded", 80.0, attempts=2, codes=CODES))
+    first.close()
+    again = History(tmp_path / "monitor.db")
+    last = again.last("login")
+    assert last is not None
+    assert last.codes == CODES
+
+
+# The schema of a monitor that did not yet keep code deliveries.
+OLD_SCHEMA = """
+CREATE TABLE checks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, check_name TEXT NOT NULL, started_at TEXT NOT NULL,
+    outcome TEXT NOT NULL, duration_s REAL NOT NULL, attempts INTEGER NOT NULL,
+    reason TEXT NOT NULL, message TEXT NOT NULL, failed_step TEXT NOT NULL,
+    evidence TEXT NOT NULL, maintenance INTEGER NOT NULL DEFAULT 0
+);
+CREATE TABLE steps (
+    check_id INTEGER NOT NULL REFERENCES checks (id) ON DELETE CASCADE, flow TEXT NOT NULL,
+    step TEXT NOT NULL, duration_s REAL NOT NULL, passed INTEGER NOT NULL,
+    title TEXT NOT NULL DEFAULT ''
+);
+INSERT INTO checks VALUES (1, 'login', '2026-11-23T10:00:00+00:00', 'success', 2.5, 1, '', '',
+    '', '', 0);
+"""
+
+
+def test_a_database_of_an_older_monitor_keeps_its_checks_and_gains_code_delivery(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "monitor.db"
+    old = sqlite3.connect(path)
+    old.executescript(OLD_SCHEMA)
+    old.close()
+    history = History(path)
+    assert [(r.outcome, r.codes) for r in history.recent("login")] == [("success", [])]
+    history.record(CheckResult("login", T0 + timedelta(minutes=5), "success", 2.0, codes=CODES))
+    last = history.last("login")
+    assert last is not None
+    assert last.codes == CODES

@@ -18,7 +18,7 @@ from monitor.alerts import Alerter
 from monitor.executor import CheckSpec
 from monitor.history import History
 from monitor.metrics import Metrics
-from monitor.results import CheckResult, StepTiming
+from monitor.results import CheckResult, CodeTiming, StepTiming
 from monitor.service import Monitor, serve_http
 
 FOLDER = "20261123T100000Z-portal"
@@ -174,3 +174,77 @@ def test_nothing_but_evidence_files_is_served(served: Served, path: str) -> None
     status, headers, body = served.raw("GET", path)
     assert (status, body) == (404, b"not found\n")
     assert headers["content-type"] == "text/plain; charset=utf-8"
+
+
+def code_rows(page: str) -> list[list[str]]:
+    """The Code delivery table's rows, as the cells' text."""
+    soup = BeautifulSoup(page, "html.parser")
+    heading = soup.find("h3", string="Code delivery (last check)")
+    assert heading is not None, "no Code delivery section"
+    rows = heading.find_next("table").find_all("tr")[1:]  # below its header
+    return [[td.get_text() for td in row.find_all("td")] for row in rows]
+
+
+def rendered(tmp_path: Path, result: CheckResult) -> str:
+    from monitor import status
+
+    history = History(tmp_path / "monitor.db")
+    history.record(result)
+    history.close()
+    again = History(tmp_path / "monitor.db")  # as after a restart
+    try:
+        return status.render(again, [result.check], datetime.now(UTC))
+    finally:
+        again.close()
+
+
+def test_the_status_page_shows_how_long_each_code_took(tmp_path: Path) -> None:
+    slow = "the registration code by email took 72.4 s, over 60 s"
+    result = CheckResult(
+        "login",
+        datetime.now(UTC),
+        "degraded",
+        90.0,
+        message=slow,
+        codes=[
+            CodeTiming("activation", "registration", "email", True, 72.4),
+            CodeTiming("login", "login", "sms", True, None),
+            CodeTiming("login", "contacts", "sms", False),
+        ],
+    )
+    page = rendered(tmp_path, result)
+    assert code_rows(page) == [
+        ["activation", "registration · email", "72.4 s"],
+        ["login", "login · sms", "—"],
+        ["login", "contacts · sms", "never came"],
+    ]
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find("p", class_="note").get_text() == slow  # why it is degraded
+
+
+def test_a_code_that_never_came_before_a_retry_says_which_try(tmp_path: Path) -> None:
+    result = CheckResult(
+        "activation",
+        datetime.now(UTC),
+        "success",
+        20.0,
+        attempts=2,
+        codes=[
+            CodeTiming("activation", "registration", "sms", False, attempt=1),
+            CodeTiming("activation", "registration", "sms", True, 1.24, attempt=2),
+        ],
+    )
+    assert code_rows(rendered(tmp_path, result)) == [
+        ["activation", "registration · sms (try 1 of 2)", "never came"],
+        ["activation", "registration · sms (try 2 of 2)", "1.2 s"],
+    ]
+
+
+def test_code_names_on_the_status_page_are_escaped(tmp_path: Path) -> None:
+    code = CodeTiming(HOSTILE, HOSTILE, "email", True, 1.0)
+    result = CheckResult("login", datetime.now(UTC), "degraded", 1.0, message=HOSTILE, codes=[code])
+    page = rendered(tmp_path, result)
+    soup = BeautifulSoup(page, "html.parser")
+    assert soup.find_all("script") == []
+    assert code_rows(page) == [[HOSTILE, f"{HOSTILE} · email", "1.0 s"]]
+    assert soup.find("p", class_="note").get_text() == HOSTILE
