@@ -11,6 +11,9 @@ import pytest
 from tests.defects import DefectivePortal, portal_with_a_defect
 from tests.portal import server as mock_server
 
+# The mail server of the tests of codes by email: tests/mail_fixtures.py.
+pytest_plugins = ["tests.mail_fixtures"]
+
 TOKEN = secrets.token_urlsafe(16)
 
 
