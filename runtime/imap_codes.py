@@ -132,8 +132,12 @@ class ImapCodes:
         timeout_s: float = 60.0,
         poll_s: float = 2.0,
         ca_file: str | Path | None = None,
+        slack_s: float = SLACK_S,
     ):
         self.mailbox = parse_mailbox(url)
+        # How much earlier than the click a message may be stamped and still count: the
+        # stamp's resolution (and the mail server's clock, where it runs behind).
+        self.slack_s = slack_s
         self._password = password
         self.timeout_s = timeout_s
         self.poll_s = poll_s
@@ -165,7 +169,7 @@ class ImapCodes:
                         trouble = f"the mailbox {self.mailbox} dropped the connection ({error})"
                 if session is not None:
                     try:
-                        found = session.newest_code(request)
+                        found = session.newest_code(request, self.slack_s)
                     except _Lost as error:
                         trouble = f"the mailbox {self.mailbox} dropped the connection ({error})"
                         session.close()
@@ -181,6 +185,8 @@ class ImapCodes:
             if session is not None:
                 session.close()
         waited = f"waited {self.timeout_s:g}s for {request.describe()}"
+        if request.asked_at is None:
+            waited += " (any unseen message)"
         if session is None and trouble is not None:
             raise CodeSourceError(f"{trouble}; {waited}")
         raise CodeNotFound(f"no code came: {waited} in the mailbox {self.mailbox}")
@@ -244,8 +250,8 @@ class ImapCodes:
             ) from None
         except TimeoutError:
             raise CodeSourceError(
-                f"the mailbox {where} did not answer within {timeout:g}s: check the host and "
-                f"port in {URL_SETTING}"
+                f"the mailbox {where} did not answer within {round(timeout, 1):g}s: check the "
+                f"host and port in {URL_SETTING}"
             ) from None
         except imaplib.IMAP4.error as error:
             raise CodeSourceError(
@@ -286,10 +292,10 @@ class _Session:
         self.mailbox = mailbox
         self.deadline = deadline
 
-    def newest_code(self, request: CodeRequest) -> CodeArrival | None:
+    def newest_code(self, request: CodeRequest, slack_s: float) -> CodeArrival | None:
         """The code of the newest message for ``request`` (marked seen), or None yet."""
         self._limit_reads()
-        for candidate in self._candidates(request):
+        for candidate in self._candidates(request, slack_s):
             message = self._message(candidate.uid)
             code = find_code(text_of(message)) if message is not None else None
             if code is None:
@@ -306,7 +312,7 @@ class _Session:
         if sock is not None:
             sock.settimeout(max(0.5, min(SOCKET_TIMEOUT_S, self.deadline - time.monotonic())))
 
-    def _candidates(self, request: CodeRequest) -> Iterator[_Candidate]:
+    def _candidates(self, request: CodeRequest, slack_s: float) -> Iterator[_Candidate]:
         """Messages to the request's address that came after it, newest first."""
         assert request.recipient is not None
         self._call(self.connection.noop)  # lets the server report what arrived since
@@ -322,7 +328,7 @@ class _Session:
                 "(INTERNALDATE BODY.PEEK[HEADER.FIELDS (TO CC DELIVERED-TO)])",
             )
         )
-        since = request.asked_at - SLACK_S if request.asked_at is not None else None
+        since = request.asked_at - slack_s if request.asked_at is not None else None
         matches = [
             candidate
             for meta, headers in _fetched(data)
@@ -418,10 +424,14 @@ def internaldate(text: str) -> float | None:
 def _addressed_to(headers: bytes, recipient: str) -> bool:
     """Whether the citizen's address is among the message's recipients, by address (not as
     text: ``ana@x.org`` is not in ``joana@x.org``), without regard to case."""
-    parsed = email.message_from_bytes(headers, policy=email.policy.default)
-    fields = [str(v) for name in ("To", "Cc", "Delivered-To") for v in parsed.get_all(name, [])]
     wanted = recipient.strip().lower()
-    return any(address.strip().lower() == wanted for _, address in getaddresses(fields))
+    # Any mail can reach a shared mailbox: one whose headers cannot be read is not a match.
+    with contextlib.suppress(Exception):
+        parsed = email.message_from_bytes(headers, policy=email.policy.default)
+        names = ("To", "Cc", "Delivered-To")
+        fields = [str(value) for name in names for value in parsed.get_all(name, [])]
+        return any(address.strip().lower() == wanted for _, address in getaddresses(fields))
+    return False
 
 
 def text_of(message: EmailMessage) -> str:
@@ -438,8 +448,10 @@ def _part(message: EmailMessage, subtype: str) -> str | None:
     for part in message.walk():
         if part.get_content_type() != f"text/{subtype}" or part.is_attachment():
             continue
-        with contextlib.suppress(LookupError, UnicodeDecodeError, AttributeError):
-            content = part.get_content()  # a charset Python does not know is skipped
+        # A part that cannot be decoded (a charset Python does not know, a broken encoding)
+        # is skipped: any mail can reach a shared mailbox.
+        with contextlib.suppress(Exception):
+            content = part.get_content()
             if isinstance(content, str):
                 return content
     return None

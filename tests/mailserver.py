@@ -219,6 +219,18 @@ class MailServer:
         finally:
             client.logout()
 
+    def drop_connections(self) -> int:
+        """End every IMAP session, as a mailbox that restarts or times clients out does:
+        Dovecot's ``imap`` processes (one per session), by pid. Returns how many."""
+        assert self.dovecot is not None
+        dropped = 0
+        for pid in _children(self.dovecot.pid):
+            with contextlib.suppress(OSError):
+                if Path(f"/proc/{pid}/comm").read_text().strip() == "imap":
+                    os.kill(pid, signal.SIGKILL)
+                    dropped += 1
+        return dropped
+
     def stop(self) -> None:
         self.stop_smtp()
         if self.dovecot is not None:
@@ -230,6 +242,14 @@ class MailServer:
                 self.dovecot.wait(timeout=10)
             self.dovecot = None
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            found += [int(child) for child in (task / "children").read_text().split()]
+    return found
 
 
 def _quoted(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import socket
 import time
 import uuid
 from email.message import EmailMessage
@@ -74,6 +75,24 @@ def test_the_code_mailed_while_waiting_is_read(
     assert pauses  # it had looked once before the mail came
 
 
+def test_a_dropped_connection_is_reopened_while_waiting(
+    mail_server: MailServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    to, asked_at = address(), time.time()
+    dropped: list[int] = []
+    pause = time.sleep
+
+    def drop_then_mail(seconds: float) -> None:
+        if not dropped:
+            dropped.append(mail_server.drop_connections())
+            mail_server.send(to=to, body="Código: 518273")
+        pause(seconds)
+
+    monkeypatch.setattr("runtime.imap_codes.time.sleep", drop_then_mail)
+    assert codes(mail_server).latest(request(to, asked_at)).code == "518273"
+    assert dropped == [1]  # its own session was the one dropped
+
+
 def test_a_message_from_before_the_request_is_not_taken(mail_server: MailServer) -> None:
     to = address()
     mail_server.plant(mail(to, "Código antigo: 111111"), received_at=time.time() - 600)
@@ -137,6 +156,20 @@ def test_a_date_and_a_number_before_the_code_are_not_taken(mail_server: MailServ
     assert codes(mail_server).latest(request(to, asked_at)).code == "847361"
 
 
+def test_a_message_that_cannot_be_decoded_is_skipped(mail_server: MailServer) -> None:
+    to, asked_at = address(), time.time()
+    mail_server.send(to=to, body="Código: 192837")
+    broken = (
+        f"From: outro@example.org\r\nTo: {to}\r\nSubject: ?\r\n"
+        "Content-Type: text/plain; charset=x-no-such-charset\r\n"
+        "Content-Transfer-Encoding: base64\r\n\r\n!!!not base64 at all 555666\r\n"
+    )
+    host, port = mail_server.smtp.rsplit(":", 1)
+    with smtplib.SMTP(host, int(port), timeout=10) as client:
+        client.sendmail("outro@example.org", [to], broken.encode())
+    assert codes(mail_server).latest(request(to, asked_at)).code == "192837"
+
+
 def test_without_a_request_time_any_unseen_message_counts_once(mail_server: MailServer) -> None:
     to = address()
     mail_server.plant(mail(to, "Código: 424242"), received_at=time.time() - 3600)
@@ -189,6 +222,23 @@ def test_a_mailbox_that_is_not_listening_is_the_harness_failure() -> None:
     port = free_port()
     source = ImapCodes(f"imap://qa@127.0.0.1:{port}/INBOX", "secret", timeout_s=30)
     with pytest.raises(CodeSourceError, match=r"cannot be reached \(Connection refused\)"):
+        source.latest(request(address(), time.time()))
+
+
+def test_a_mailbox_that_never_greets_fails_by_its_deadline() -> None:
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen()  # connections complete, and nothing is ever said on them
+        port = silent.getsockname()[1]
+        source = ImapCodes(f"imap://qa@127.0.0.1:{port}/INBOX", "secret", timeout_s=1)
+        with pytest.raises(CodeSourceError, match="did not answer within 1s"):
+            source.latest(request(address(), time.time()))
+
+
+def test_imaps_to_a_plain_imap_port_says_tls_failed(mail_server: MailServer) -> None:
+    url = f"imaps://qa@127.0.0.1:{mail_server.imap_port}/INBOX"
+    source = ImapCodes(url, mail_server.password, timeout_s=5)
+    with pytest.raises(CodeSourceError, match=r"TLS with the mailbox .* failed"):
         source.latest(request(address(), time.time()))
 
 
