@@ -191,17 +191,10 @@ def test_a_code_that_comes_late_makes_a_working_check_degraded(executor, tmp_pat
     assert [v for v in seen.values() for text in written if v in text] == []
 
 
-class Withheld:
-    """A portal that sends no code (until the mock can be told to withhold them)."""
-
-    def latest(self, request: CodeRequest) -> CodeArrival:
-        raise CodeNotFound(f"no {request.purpose} code was sent")
-
-
 def test_codes_that_stop_arriving_fail_the_check_are_counted_and_alert(
-    executor, tmp_path: Path
+    executor, test_control, tmp_path: Path
 ) -> None:
-    executor.codes_for = lambda api: Withheld()
+    test_control.set_faults(withhold_codes=True)  # the portal sends no code
     metrics = Metrics()
     monitor = Monitor(
         executor,
