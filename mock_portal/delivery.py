@@ -45,7 +45,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid, parseaddr
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote, urlencode, urlsplit, urlunsplit
 from zoneinfo import ZoneInfo
 
 from mock_portal import store
@@ -209,7 +209,8 @@ def post_sms(settings: DeliverySettings, to: str, body: str) -> None:
     }
     url = settings.sms_webhook
     if parts.username is not None:  # https://user:secret@gateway/...: basic authentication
-        pair = f"{parts.username}:{parts.password or ''}".encode()
+        # Percent-encoded in the URL (a ":" or "@" in a password must be): decoded here.
+        pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
         headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
         host = parts.hostname or ""
         netloc = (f"[{host}]" if ":" in host else host) + (f":{parts.port}" if parts.port else "")

@@ -18,7 +18,15 @@ from runtime.mock_process import BackgroundMock as MockServer
 from runtime.mock_process import start_in_background as start
 from runtime.tokens import TOKEN_ENV
 
-__all__ = ["MockServer", "api_client", "running", "start", "start_with_options"]
+__all__ = [
+    "MockServer",
+    "announced",
+    "api_client",
+    "launch",
+    "running",
+    "start",
+    "start_with_options",
+]
 
 
 @contextmanager
@@ -34,12 +42,17 @@ def running(db: Path, token: str | None, *settings: str, **options: str) -> Iter
 def start_with_options(db: Path, token: str, *options: str) -> MockServer:
     """``sentinel mock OPTIONS`` on a free port (``--smtp HOST:PORT``, ``--set ...``), as
     ``start`` starts it but with any option; its stderr (the log) goes to ``db``'s ``.log``."""
-    log = db.with_suffix(".log")
+    return announced(launch(db, token, *options), db)
+
+
+def launch(db: Path, token: str, *options: str) -> subprocess.Popen[str]:
+    """Start ``sentinel mock OPTIONS`` without waiting for it (``announced`` waits), so that
+    several can start at once."""
     args = [sys.executable, "-m", "sentinel", "mock", "--port", "0", "--db", str(db), *options]
     env = {k: v for k, v in os.environ.items() if not k.startswith("SENTINEL_MOCK_")}
     env[TOKEN_ENV] = token
-    with log.open("a") as sink:
-        process = subprocess.Popen(
+    with db.with_suffix(".log").open("a") as sink:
+        return subprocess.Popen(
             args,
             stdout=subprocess.PIPE,
             stderr=sink,
@@ -47,8 +60,13 @@ def start_with_options(db: Path, token: str, *options: str) -> MockServer:
             env=env,
             preexec_fn=dies_with_parent(signal.SIGTERM),
         )
+
+
+def announced(process: subprocess.Popen[str], db: Path) -> MockServer:
+    """The mock ``launch`` started, once it listens; killed if it does not start."""
     assert process.stdout is not None
     first = process.stdout.readline()
+    log = db.with_suffix(".log")
     if not first.startswith(READY_PREFIX):
         process.kill()
         process.wait(timeout=20)

@@ -6,9 +6,11 @@ in this test process; the portal is driven over HTTP as a citizen's browser woul
 
 from __future__ import annotations
 
+import base64
 import email
 import email.policy
 import queue
+import re
 import sqlite3
 import subprocess
 import threading
@@ -29,14 +31,18 @@ import pytest
 from aiosmtpd.controller import Controller
 from faker import Faker
 
-from mock_portal.config import DEFAULT_MAIL_FROM
+from mock_portal import delivery
+from mock_portal.config import DEFAULT_MAIL_FROM, DeliverySettings
 from mock_portal.delivery import LISBON
+from sentinel.mock_server import delivery_lines
 from tests.conftest import TOKEN
 from tests.helpers import free_port, run_sentinel
 from tests.portal import server as mock_server
 from tests.portal.browserless import Screen
 from tests.portal.conftest import OFFICIAL, PASSWORD, Citizen, citizen_maker, dmy, register
 from tests.security.leaks import Scanner
+
+pytestmark = pytest.mark.slow  # every test here starts servers of its own
 
 T = TypeVar("T")
 WAIT_S = 30.0  # for a real process to do what it must; a healthy run takes milliseconds
@@ -81,6 +87,7 @@ class Post:
     path: str
     content_type: str
     form: dict[str, list[str]]
+    authorization: str | None = None
 
 
 @dataclass
@@ -109,6 +116,7 @@ class Gateway:
                     self.path,
                     self.headers.get("content-type", ""),
                     parse_qs(body.decode(), strict_parsing=True),
+                    self.headers.get("authorization"),
                 )
                 if gateway.failing:
                     gateway.failing -= 1
@@ -359,6 +367,32 @@ def test_the_chave_movel_digital_code_goes_by_sms_to_its_number(
     assert f"é {sms['code']}. Válido durante 5 min." in text
 
 
+def test_a_webhook_url_with_credentials_sends_them_as_basic_authentication(
+    gateway: Gateway,
+) -> None:
+    port = gateway.url.split(":")[2].split("/")[0]
+    settings = DeliverySettings(sms_webhook=f"http://acct:pa%3Ass@127.0.0.1:{port}/sms?k=1")
+    delivery.post_sms(settings, "+351912345678", "Segurança Social Direta: teste")
+    post = gateway.next()
+    assert post.path == "/sms?k=1"
+    assert post.authorization == "Basic " + base64.b64encode(b"acct:pa:ss").decode()
+    assert post.form["Body"] == ["Segurança Social Direta: teste"]
+
+
+def test_the_startup_lines_name_the_servers_without_the_webhook_secrets() -> None:
+    settings = DeliverySettings(
+        smtp=("::1", 2525), sms_webhook=f"https://acct:pw@gw.test:8443/in?key={WEBHOOK_SECRET}"
+    )
+    lines = delivery_lines(settings)
+    assert lines == [
+        "email codes: also sent through SMTP [::1]:2525",
+        "SMS codes: also posted to the webhook at https://gw.test:8443",
+    ]
+    assert delivery_lines(None) == [
+        "codes: in the outbox only (sent nowhere: no --smtp, no --sms-webhook)"
+    ]
+
+
 # Failures -------------------------------------------------------------------------------
 def test_a_citizen_does_not_wait_for_the_gateway(mock: Portal, gateway: Gateway) -> None:
     """The page answers while the gateway still holds the POST: the code is sent after the
@@ -439,6 +473,61 @@ def test_a_restarted_portal_sends_what_was_pending(tmp_path: Path) -> None:
             assert sent["dispatch"]["attempts"] == 2
     finally:
         mailbox.stop()
+
+
+def test_two_processes_on_one_database_send_each_code_once(tmp_path: Path) -> None:
+    port = free_port()
+    options = ("--smtp", f"127.0.0.1:{port}", "--set=delivery_retry_ms=60000")
+    with serving(tmp_path, *options) as first:  # queues the codes while the server is down
+        pending = {"status": "pending", "channel": "email"}
+        citizens = [first.make(account=pending) for _ in range(60)]
+        expected = sorted((c["email"], first.outbox(c["niss"])[0]["code"]) for c in citizens)
+        eventually(
+            lambda: all(first.outbox(c["niss"])[0]["dispatch"]["attempts"] for c in citizens),
+            "all tried once",
+        )
+        first.server.stop()
+    mailbox = Mailbox(port).start()
+    db = tmp_path / "portal.db"
+    # Started together, both resume the same pending codes at once, and race for them.
+    launched = [mock_server.launch(db, TOKEN, *options) for _ in range(2)]
+    try:
+        servers = [mock_server.announced(process, db) for process in launched]
+        received = [mailbox.next() for _ in citizens]
+        with mock_server.api_client(servers[0], TOKEN) as api:
+            eventually(
+                lambda: all(
+                    api.get("/__test__/outbox", params={"niss": c["niss"]}).json()[0]["dispatch"][
+                        "state"
+                    ]
+                    == "sent"
+                    for c in citizens
+                ),
+                "all sent",
+            )
+        assert mailbox.received.empty()
+    finally:
+        for process in launched:
+            process.terminate()
+            process.wait(timeout=20)
+            assert process.stdout is not None
+            process.stdout.close()
+        mailbox.stop()
+    assert sorted((to, code_in(message)) for [to], message in received) == expected
+
+
+def code_in(message: EmailMessage) -> str:
+    found = re.search(r"código de verificação:\s+(\d{6})\s", message.get_content())
+    assert found, "no code in the email"
+    return found[1]
+
+
+def test_without_smtp_or_webhook_nothing_is_dispatched(api, open_portal, make_citizen) -> None:
+    citizen = make_citizen()
+    register(open_portal(), citizen, "Email")
+    [message] = api.get("/__test__/outbox", params={"niss": citizen["niss"]}).json()
+    assert message["dispatch"] is None
+    assert (message["withheld"], message["delivered"]) == (False, True)
 
 
 # Withheld codes -------------------------------------------------------------------------
