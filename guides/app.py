@@ -12,11 +12,13 @@ from pathlib import Path
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from flows import catalog
+from flows.context import CodeSource
 from flows.errors import FlowError
 from guides import check
 from guides.make import GUIDES, GuideSpec, make, select
 from guides.text import LANGUAGES
 from runtime.browser import connect_headers, launch_options
+from runtime.codes import CodeSettings, open_codes
 from runtime.targets import open_target
 from runtime.testapi import TestControl
 from runtime.tokens import TOKEN_ENV
@@ -37,6 +39,7 @@ class Options:
     wording: str | None = None  # bundled mock only: show it in another wording profile
     connect: str | None = None  # a Playwright browser server instead of a local Chromium
     debug: bool = False  # a failed flow's traceback too, not only its line
+    codes: CodeSettings = field(default_factory=CodeSettings)  # where the codes come from
 
 
 def run(options: Options) -> int:
@@ -69,10 +72,11 @@ def run(options: Options) -> int:
             if not api.offers("wording"):
                 raise UsageError("--wording: this portal's test-control API does not offer wording")
             api.set_wording(options.wording)
+        codes = stack.enter_context(open_codes(options.codes, api))
         browser = _browser(stack.enter_context(sync_playwright()), options.connect)
         stack.callback(browser.close)
         out = scratch / "new" if options.check else options.out
-        written, failed = _make(specs, options, out, browser, target.url, api)
+        written, failed = _make(specs, options, out, browser, target.url, api, codes)
         if options.check:  # before the scratch folder, which holds the new guides, goes
             return _report(options, out, [p for p in written if p.suffix == ".html"], failed)
     for path in written:
@@ -94,6 +98,7 @@ def _make(
     browser: Browser,
     base_url: str,
     api: TestControl,
+    codes: CodeSource,
 ) -> tuple[list[Path], int]:
     """Write the guides to ``out``; returns the files written and how many guides failed,
     each told on stderr as it fails."""
@@ -104,7 +109,15 @@ def _make(
         _say_not_written(spec, error, debug=options.debug)
 
     written = make(
-        specs, options.languages, options.formats, out, browser, base_url, api, not_written
+        specs,
+        options.languages,
+        options.formats,
+        out,
+        browser,
+        base_url,
+        api,
+        not_written,
+        codes=codes,
     )
     return written, len(failed)
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Browser
 
 from flows import catalog
-from flows.context import Citizen
+from flows.context import Citizen, CodeSource
 from flows.errors import FlowError
 from flows.flow import Flow
 from guides.capture import CapturedStep, GuideObserver
@@ -57,15 +57,20 @@ def select(flows: list[str] | None) -> list[GuideSpec]:
 
 
 def capture(
-    spec: GuideSpec, browser: Browser, base_url: str, api: TestControl
+    spec: GuideSpec,
+    browser: Browser,
+    base_url: str,
+    api: TestControl,
+    codes: CodeSource | None = None,
 ) -> tuple[Flow, list[CapturedStep], Citizen]:
-    """Run the guide's flow (after its prerequisites, unobserved) and return its pictures."""
+    """Run the guide's flow (after its prerequisites, unobserved) and return its pictures.
+    ``codes``: where its codes come from (default: the test-control API's outbox)."""
     # The same synthetic data each time keeps the pictures stable; a Chave Móvel Digital
     # number must be new on the portal, so that guide's citizen is drawn afresh.
     fake = synthetic_faker(seed=None if spec.flow == "cmd" else 1)
     citizen = citizen_for([spec.flow], api, fake, channel=spec.channel)
     observer = GuideObserver()
-    journey = Journey(base_url, OutboxCodes(api), [observer], observe_prerequisites=False)
+    journey = Journey(base_url, codes or OutboxCodes(api), [observer], observe_prerequisites=False)
     with new_context(browser, viewport=VIEWPORT, device_scale_factor=1) as context:
         journey.run(context.new_page(), spec.flow, citizen, channel=spec.channel)
     return catalog.FLOWS[spec.flow], observer.steps, citizen
@@ -80,6 +85,7 @@ def make(
     base_url: str,
     api: TestControl,
     on_failure: Callable[[GuideSpec, FlowError], None] | None = None,
+    codes: CodeSource | None = None,
 ) -> list[Path]:
     """Write every guide in every language; returns the files written.
 
@@ -89,7 +95,7 @@ def make(
     written: list[Path] = []
     for spec in specs:
         try:
-            flow, steps, _ = capture(spec, browser, base_url, api)
+            flow, steps, _ = capture(spec, browser, base_url, api, codes)
         except FlowError as error:
             if on_failure is None:
                 raise

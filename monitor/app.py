@@ -21,6 +21,7 @@ from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
 from runtime.browser import blocks_production
+from runtime.codes import CodeSettings, open_codes
 from runtime.journey import needs_test_control
 from runtime.targets import Target, open_target, resolve_target
 from runtime.tokens import TOKEN_ENV
@@ -76,6 +77,7 @@ class Options:
     policy: AlertPolicy = field(default_factory=AlertPolicy)
     maintenance: list[tuple[datetime, datetime]] = field(default_factory=list)
     connect: str | None = None  # a Playwright browser server instead of a local Chromium
+    codes: CodeSettings = field(default_factory=CodeSettings)  # where the codes come from
 
     def checks(self) -> list[CheckSpec]:
         return [
@@ -141,8 +143,13 @@ def _watch(
         block_production=blocks_production(target.url),
     )
     stack.callback(browser.close)
+    # Opened for the monitor's life: a webhook listens between the checks too (a late SMS
+    # is then seen, not lost).
+    codes = stack.enter_context(open_codes(options.codes, api))
     monitor = Monitor(
-        executor=CheckExecutor(browser, target.url, api, options.data / "evidence"),
+        executor=CheckExecutor(
+            browser, target.url, api, options.data / "evidence", codes_for=lambda _: codes
+        ),
         checks=options.checks(),
         history=history,
         metrics=metrics,

@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,11 +47,13 @@ def start_in_background(
     contract: str | None = None,
     wording: str | None = None,
     markup: str | None = None,
+    options: Sequence[str] = (),
 ) -> BackgroundMock:
     """Start the mock portal in its own process on a free port; returns once it listens.
 
     ``settings`` are ``--set`` rules (``"code_ttl_minutes=5"``); ``contract``, ``wording`` and
-    ``markup`` are passed as ``sentinel mock``'s options of those names when given.
+    ``markup`` are passed as ``sentinel mock``'s options of those names when given;
+    ``options``: any other of its options, such as ``("--smtp", "127.0.0.1:2525")``.
     """
     check_token(token)
     log = log or db.with_suffix(".log")
@@ -60,6 +63,7 @@ def start_in_background(
     for option, value in (("contract", contract), ("wording", wording), ("markup", markup)):
         if value is not None:
             args.append(f"--{option}={value}")
+    args.extend(options)
     # The token goes in the child's environment only: a command line is public (ps, /proc).
     # An inherited token must not enable the API of a mock started without one.
     env = {k: v for k, v in os.environ.items() if k != TOKEN_ENV}

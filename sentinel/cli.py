@@ -263,6 +263,14 @@ def build_parser() -> argparse.ArgumentParser:
         "every step (every) or none (off); a failed step always has one (default: %(default)s)",
     )
     add_connect(run)
+    add_code_options(run)
+    run.add_argument(
+        "--channel",
+        choices=("sms", "email"),
+        default="sms",
+        help="how the synthetic citizens get their codes: by sms (they have a mobile and an "
+        "email; the portal offers SMS first) or by email (an email only) (default: sms)",
+    )
     add_debug(run, "the test session's own output and tracebacks")
     run.add_argument("--no-report", action="store_true", help="write results, skip the HTML")
     add_report_paths(run)
@@ -324,6 +332,13 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
         "--degraded", default="30s", help="slower than this counts as degraded (default: 30s)"
     )
     monitor.add_argument(
+        "--code-delivery-degraded",
+        default="60s",
+        metavar="DURATION",
+        help="a verification code slower than this to arrive makes a working check degraded "
+        "(default: 60s)",
+    )
+    monitor.add_argument(
         "--retries",
         type=whole_number,
         default=1,
@@ -335,6 +350,7 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
         "--reminder", default="1h", help="repeat a firing alert this often (default: 1h)"
     )
     add_connect(monitor)
+    add_code_options(monitor)
     add_debug(monitor, "debug logs, with the traceback of each failed check")
     monitor.add_argument(
         "--maintenance",
@@ -382,6 +398,7 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
     )
     add_token_options(guide, "the test-control API token of a URL target")
     add_connect(guide)
+    add_code_options(guide)
     add_debug(guide, "the traceback of each failed flow")
     guide.add_argument(
         "--wording", choices=["official", "guide"], default=None, help=argparse.SUPPRESS
@@ -390,6 +407,7 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
 
 @unexpected_in_one_line
 def run_guide(args: argparse.Namespace) -> int:
+    from flows.codes import CodeSourceError
     from flows.context import TargetUnreachable
     from flows.errors import PortalUnavailable, ProductionRefused
     from guides import app
@@ -413,10 +431,11 @@ def run_guide(args: argparse.Namespace) -> int:
         debug=args.debug,
     )
     try:
+        options.codes = code_settings(args)
         return app.run(options)
     except TokenRefused as refused:
         return say_token_refused("guide", args.target, refused)
-    except UsageError as error:
+    except (UsageError, CodeSourceError) as error:
         print(f"sentinel guide: {error}", file=sys.stderr)
         return 2
     except ProductionRefused as error:
@@ -439,6 +458,7 @@ def run_monitor(args: argparse.Namespace) -> int:
     import logging
     from datetime import timedelta
 
+    from flows.codes import CodeSourceError
     from monitor import app
     from monitor.alerts import AlertPolicy
     from runtime.testapi import TokenRefused
@@ -475,11 +495,15 @@ def run_monitor(args: argparse.Namespace) -> int:
             ),
             maintenance=[app.parse_window(w) for w in args.maintenance],
             connect=args.connect,
+            codes=code_settings(args),
+            code_delivery_degraded_s=monitor_duration(
+                "--code-delivery-degraded", args.code_delivery_degraded
+            ),
         )
         return app.run(options)
     except TokenRefused as refused:
         return say_token_refused("monitor", args.target, refused)
-    except UsageError as error:
+    except (UsageError, CodeSourceError) as error:
         print(f"sentinel monitor: {error}", file=sys.stderr)
         return 2
 
@@ -521,6 +545,54 @@ def monitor_webhook(url: str) -> str:
         # Not echoed: a webhook URL often carries its secret in its path.
         raise UsageError("--alert-webhook takes an http:// or https:// URL with a host")
     return url
+
+
+def add_code_options(parser: argparse.ArgumentParser) -> None:
+    """Where the flows' verification codes come from (``code_settings``): each option
+    defaults to its ``$SENTINEL_CODES_*`` variable, the mailbox's password only from one."""
+    codes = parser.add_argument_group(
+        "verification codes",
+        "Default: the test-control API's outbox. Email and SMS may each have a source of "
+        "their own; the other channels use --codes-command, else the outbox.",
+    )
+    codes.add_argument(
+        "--codes-imap",
+        metavar="URL",
+        help="read codes sent by email from this mailbox: imaps://USER@HOST[:PORT]/MAILBOX "
+        "(imap:// on this machine only), its password in $SENTINEL_CODES_IMAP_PASSWORD "
+        "(default: $SENTINEL_CODES_IMAP)",
+    )
+    codes.add_argument(
+        "--codes-sms-webhook",
+        metavar="HOST:PORT",
+        help="listen here for the SMS gateway's inbound webhook (form-encoded From, To, Body) "
+        "for codes sent by SMS (default: $SENTINEL_CODES_SMS_WEBHOOK)",
+    )
+    codes.add_argument(
+        "--codes-command",
+        metavar="COMMAND",
+        help="a command printing the latest code, with {niss} and {purpose} "
+        "(default: $SENTINEL_CODES_COMMAND)",
+    )
+    codes.add_argument(
+        "--codes-timeout",
+        metavar="SECONDS",
+        help="how long to wait for each code (default: $SENTINEL_CODES_TIMEOUT, else 60)",
+    )
+
+
+def code_settings(args: argparse.Namespace):  # -> runtime.codes.CodeSettings
+    """The code sources the options and the environment give; ``UsageError`` when one is
+    wrong (it names the option or variable, never the mailbox's password)."""
+    from runtime.codes import CodeSettings
+
+    return CodeSettings.from_options(
+        os.environ,
+        imap=args.codes_imap,
+        sms_webhook=args.codes_sms_webhook,
+        command=args.codes_command,
+        timeout_s=args.codes_timeout,
+    )
 
 
 def add_connect(parser: argparse.ArgumentParser) -> None:
@@ -667,6 +739,11 @@ def run_flows(args: argparse.Namespace) -> int:
     refused = refuses_the_token(args.target, args.test_token) if args.target != "mock" else None
     if refused is not None:
         return say_token_refused("run", args.target, refused)
+    try:
+        code_settings(args)  # checked here, in one line, before pytest starts
+    except UsageError as error:
+        print(f"sentinel run: {error}", file=sys.stderr)
+        return 2
     results = args.results.resolve()
     try:
         # Only an earlier run's results go (the history is kept apart, in its own file).
@@ -706,6 +783,10 @@ def run_flows(args: argparse.Namespace) -> int:
     if args.connect:
         pytest_args.append(f"--connect={args.connect}")
     pytest_args.append(f"--step-screenshots={args.step_screenshots}")
+    pytest_args.append(f"--channel={args.channel}")
+    for option in ("codes_imap", "codes_sms_webhook", "codes_command", "codes_timeout"):
+        if getattr(args, option) is not None:  # the environment's, pytest reads itself
+            pytest_args.append(f"--{option.replace('_', '-')}={getattr(args, option)}")
     print(f"Running {', '.join(names)} against {args.target}...", flush=True)
     # A process of its own: pytest must import (and rewrite) the harness's modules itself.
     if args.debug:

@@ -14,8 +14,7 @@ import allure
 import pytest
 
 from flows import catalog
-from flows.context import NOBODY, Citizen, CodeSource, NoCodes, TargetUnreachable
-from runtime.codes import CommandCodes, OutboxCodes
+from flows.context import NOBODY, Citizen, TargetUnreachable
 from runtime.journey import needs_test_control
 from runtime.testapi import TestApiError
 from runtime.tokens import TOKEN_ENV
@@ -30,20 +29,6 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "flow_name" in metafunc.fixturenames:
         names = metafunc.config.getoption(OPTION) or list(catalog.FLOWS)
         metafunc.parametrize("flow_name", names)
-
-
-@pytest.fixture
-def codes(
-    request: pytest.FixtureRequest, pytestconfig: pytest.Config, sentinel_target: Target
-) -> CodeSource:
-    """The plugin's code source, but without asking for the test-control API (which skips
-    where there is none) when the target has no token: read-only flows ask for no code."""
-    command = pytestconfig.getoption("sentinel_codes_command")
-    if command:
-        return CommandCodes(command)
-    if not sentinel_target.token:
-        return NoCodes("this target has no test-control API (no test token)")
-    return OutboxCodes(request.getfixturevalue("test_control"))
 
 
 @allure.story("Scheduled run of the documented flows")
@@ -64,7 +49,8 @@ def person_for(flow_name: str, target: Target, request: pytest.FixtureRequest) -
     if not target.token:
         pytest.fail(f"{missing}: set ${TOKEN_ENV} or pass --test-token-file", pytrace=False)
     try:
-        return request.getfixturevalue("citizen")(cmd=(flow_name == "cmd"))
+        channel = request.config.getoption("sentinel_channel")
+        return request.getfixturevalue("citizen")(cmd=(flow_name == "cmd"), channel=channel)
     except TargetUnreachable as error:
         pytest.fail(f"the portal cannot be reached: {error}", pytrace=False)
     except TestApiError as error:
