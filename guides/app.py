@@ -40,6 +40,7 @@ class Options:
     connect: str | None = None  # a Playwright browser server instead of a local Chromium
     debug: bool = False  # a failed flow's traceback too, not only its line
     codes: CodeSettings = field(default_factory=CodeSettings)  # where the codes come from
+    channel: str = "sms"  # the citizens' first channel, where a guide pictures none
 
 
 def run(options: Options) -> int:
@@ -118,6 +119,7 @@ def _make(
         api,
         not_written,
         codes=codes,
+        channel=options.channel,
     )
     return written, len(failed)
 

@@ -26,7 +26,8 @@ VIEWPORT = {"width": 1024, "height": 768}
 class GuideSpec:
     name: str
     flow: str
-    channel: str = "sms"
+    # The channel the guide pictures; None: the citizen's first (``sentinel guide --channel``).
+    channel: str | None = None
     variant: dict[str, str] = field(default_factory=dict)
 
 
@@ -62,13 +63,15 @@ def capture(
     base_url: str,
     api: TestControl,
     codes: CodeSource | None = None,
+    channel: str = "sms",
 ) -> tuple[Flow, list[CapturedStep], Citizen]:
     """Run the guide's flow (after its prerequisites, unobserved) and return its pictures.
-    ``codes``: where its codes come from (default: the test-control API's outbox)."""
+    ``codes``: where its codes come from (default: the test-control API's outbox);
+    ``channel``: the citizen's first channel, for a guide that does not picture one."""
     # The same synthetic data each time keeps the pictures stable; a Chave Móvel Digital
     # number must be new on the portal, so that guide's citizen is drawn afresh.
     fake = synthetic_faker(seed=None if spec.flow == "cmd" else 1)
-    citizen = citizen_for([spec.flow], api, fake, channel=spec.channel)
+    citizen = citizen_for([spec.flow], api, fake, channel=spec.channel or channel)
     observer = GuideObserver()
     journey = Journey(base_url, codes or OutboxCodes(api), [observer], observe_prerequisites=False)
     with new_context(browser, viewport=VIEWPORT, device_scale_factor=1) as context:
@@ -86,6 +89,7 @@ def make(
     api: TestControl,
     on_failure: Callable[[GuideSpec, FlowError], None] | None = None,
     codes: CodeSource | None = None,
+    channel: str = "sms",
 ) -> list[Path]:
     """Write every guide in every language; returns the files written.
 
@@ -95,7 +99,7 @@ def make(
     written: list[Path] = []
     for spec in specs:
         try:
-            flow, steps, _ = capture(spec, browser, base_url, api, codes)
+            flow, steps, _ = capture(spec, browser, base_url, api, codes, channel)
         except FlowError as error:
             if on_failure is None:
                 raise

@@ -19,6 +19,7 @@ from monitor.alerts import Alerter, AlertPolicy
 from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
+from monitor.results import CodeTiming
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
 from runtime.browser import blocks_production
 from runtime.codes import CodeSettings, open_codes
@@ -78,6 +79,7 @@ class Options:
     maintenance: list[tuple[datetime, datetime]] = field(default_factory=list)
     connect: str | None = None  # a Playwright browser server instead of a local Chromium
     codes: CodeSettings = field(default_factory=CodeSettings)  # where the codes come from
+    channel: str = "sms"  # how the checks' citizens get their codes: sms or email
 
     def checks(self) -> list[CheckSpec]:
         return [
@@ -148,7 +150,12 @@ def _watch(
     codes = stack.enter_context(open_codes(options.codes, api))
     monitor = Monitor(
         executor=CheckExecutor(
-            browser, target.url, api, options.data / "evidence", codes_for=lambda _: codes
+            browser,
+            target.url,
+            api,
+            options.data / "evidence",
+            codes_for=lambda _: codes,
+            channel=options.channel,
         ),
         checks=options.checks(),
         history=history,
@@ -164,10 +171,26 @@ def _once(monitor: Monitor) -> int:
     results = monitor.run_once()
     width = max(len(r.check) for r in results)
     for r in results:
-        detail = f"  {r.reason} {r.where}: {r.message}" if not r.ok else ""
+        if not r.ok:
+            detail = f"  {r.reason} {r.where}: {r.message}"
+        else:
+            detail = f"  {r.message}" if r.message else ""  # why it is degraded
         print(f"{r.check:<{width}}  {r.outcome:<9} {r.duration_s:6.1f}s{detail}")
+        for code in r.codes:
+            print(f"{'':<{width}}  {_delivery_line(code)}")
     print(f"History: {monitor.history.path}")
     return 0 if all(r.ok for r in results) else 1
+
+
+def _delivery_line(code: CodeTiming) -> str:
+    """``the registration code by email (activation): 3.2 s``, or that it never came."""
+    if not code.arrived:
+        took = "never came"
+    elif code.seconds is None:
+        took = "arrived, not timed"
+    else:
+        took = f"{code.seconds:.1f} s"
+    return f"the {code.purpose} code by {code.channel} ({code.flow}): {took}"
 
 
 def writable_folder(folder: Path) -> None:

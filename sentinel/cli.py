@@ -264,13 +264,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_connect(run)
     add_code_options(run)
-    run.add_argument(
-        "--channel",
-        choices=("sms", "email"),
-        default="sms",
-        help="how the synthetic citizens get their codes: by sms (they have a mobile and an "
-        "email; the portal offers SMS first) or by email (an email only) (default: sms)",
-    )
+    add_channel(run)
     add_debug(run, "the test session's own output and tracebacks")
     run.add_argument("--no-report", action="store_true", help="write results, skip the HTML")
     add_report_paths(run)
@@ -351,6 +345,7 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
     )
     add_connect(monitor)
     add_code_options(monitor)
+    add_channel(monitor)
     add_debug(monitor, "debug logs, with the traceback of each failed check")
     monitor.add_argument(
         "--maintenance",
@@ -399,6 +394,7 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
     add_token_options(guide, "the test-control API token of a URL target")
     add_connect(guide)
     add_code_options(guide)
+    add_channel(guide)
     add_debug(guide, "the traceback of each failed flow")
     guide.add_argument(
         "--wording", choices=["official", "guide"], default=None, help=argparse.SUPPRESS
@@ -432,6 +428,7 @@ def run_guide(args: argparse.Namespace) -> int:
     )
     try:
         options.codes = code_settings(args)
+        options.channel = args.channel
         return app.run(options)
     except TokenRefused as refused:
         return say_token_refused("guide", args.target, refused)
@@ -496,6 +493,7 @@ def run_monitor(args: argparse.Namespace) -> int:
             maintenance=[app.parse_window(w) for w in args.maintenance],
             connect=args.connect,
             codes=code_settings(args),
+            channel=args.channel,
             code_delivery_degraded_s=monitor_duration(
                 "--code-delivery-degraded", args.code_delivery_degraded
             ),
@@ -592,6 +590,17 @@ def code_settings(args: argparse.Namespace):  # -> runtime.codes.CodeSettings
         sms_webhook=args.codes_sms_webhook,
         command=args.codes_command,
         timeout_s=args.codes_timeout,
+    )
+
+
+def add_channel(parser: argparse.ArgumentParser) -> None:
+    """``--channel``: the contacts the synthetic citizens get, so the channel their codes take."""
+    parser.add_argument(
+        "--channel",
+        choices=("sms", "email"),
+        default="sms",
+        help="how the synthetic citizens get their codes: by sms (they have a mobile and an "
+        "email; the portal offers SMS first) or by email (an email only) (default: sms)",
     )
 
 

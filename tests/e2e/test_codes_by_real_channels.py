@@ -31,6 +31,7 @@ from flows.context import Citizen
 from flows.errors import HarnessDefect, PortalDefect
 from flows.flow import Step
 from flows.runner import Observer, StepResult
+from monitor.history import History
 from runtime.citizens import provision, synthetic_faker
 from runtime.codes import PASSWORD_VARIABLE, CodeSettings, open_codes
 from runtime.journey import Journey, new_context
@@ -238,36 +239,22 @@ def test_sentinel_run_reads_every_code_from_the_mailbox_and_the_webhook(
     Allure results, the run's output or the portal's log."""
     before = mailed(portal.mail)
     results = tmp_path / "allure-results"
-    ran = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "sentinel",
-            "run",
-            "--target",
-            portal.mock.url,
-            "--channel",
-            "email",
-            "--codes-imap",
-            portal.mail.imap_url,
-            "--codes-sms-webhook",
-            portal.webhook,
-            "--codes-timeout",
-            str(DEADLINE_S),
-            "--results",
-            str(results),
-            "--no-report",
-        ],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env={
-            **shell_environment(),
-            TOKEN_ENV: TOKEN,
-            PASSWORD_VARIABLE: portal.mail.password,
-        },
-        timeout=600,
-        check=False,
+    ran = sentinel(
+        "run",
+        "--target",
+        portal.mock.url,
+        "--channel",
+        "email",
+        "--codes-imap",
+        portal.mail.imap_url,
+        "--codes-sms-webhook",
+        portal.webhook,
+        "--codes-timeout",
+        str(DEADLINE_S),
+        "--results",
+        str(results),
+        "--no-report",
+        env={TOKEN_ENV: TOKEN, PASSWORD_VARIABLE: portal.mail.password},
     )
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     assert ran.stdout.count(" passed") >= 6, ran.stdout  # every flow, the portal's too
@@ -294,3 +281,67 @@ def mailed(mail: MailServer) -> set[tuple[str, str]]:
         for code in re.findall(r"\b(\d{6})\b", text):
             found.add((str(message["To"]), code))
     return found
+
+
+def test_the_monitor_and_the_guides_read_their_codes_from_the_mailbox(
+    portal: Portal, tmp_path: Path
+) -> None:
+    """`sentinel monitor --once` times each code it read from the mailbox and keeps it in
+    its history; `sentinel guide` gets its codes there too; neither leaves a code, an
+    address or the mailbox's password in its output, history, evidence or guides."""
+    before = mailed(portal.mail)
+    common = ["--target", portal.mock.url, "--codes-imap", portal.mail.imap_url]
+    watch = ["--channel", "email"]
+    env = {TOKEN_ENV: TOKEN, PASSWORD_VARIABLE: portal.mail.password}
+    data = tmp_path / "monitor"
+    monitored = sentinel(
+        "monitor", "--once", "--flow", "activation", "--data", str(data), *common, *watch, env=env
+    )
+    assert monitored.returncode == 0, monitored.stdout + monitored.stderr
+    assert "the registration code by email (activation): " in monitored.stdout
+    history = History(data / "monitor.db")
+    try:
+        [check] = history.recent("activation")
+    finally:
+        history.close()
+    [code] = check.codes
+    assert (code.purpose, code.channel, code.arrived) == ("registration", "email", True)
+    assert code.seconds is not None
+    guides = tmp_path / "guides"
+    guided = sentinel(
+        "guide",
+        "--flow",
+        "activation",
+        "--format",
+        "html,md",
+        "--out",
+        str(guides),
+        *common,
+        *watch,
+        env=env,
+    )
+    assert guided.returncode == 0, guided.stdout + guided.stderr
+    assert list(guides.rglob("*.html"))
+    sent = mailed(portal.mail) - before
+    assert len({address for address, _ in sent}) >= 2  # the monitor's citizen, the guide's
+    scanner = Scanner([*(v for pair in sent for v in pair), portal.mail.password])
+    leaks = [
+        *scanner.files(data),
+        *scanner.files(guides),
+        *scanner.text(monitored.stdout + monitored.stderr, "sentinel monitor's output"),
+        *scanner.text(guided.stdout + guided.stderr, "sentinel guide's output"),
+    ]
+    assert not leaks, "\n".join(map(str, leaks))
+
+
+def sentinel(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``python -m sentinel ARGS`` as a user runs it, with ``env`` added to a shell's."""
+    return subprocess.run(
+        [sys.executable, "-m", "sentinel", *args],
+        capture_output=True,
+        text=True,
+        cwd=PROJECT_ROOT,
+        env={**shell_environment(), **env},
+        timeout=600,
+        check=False,
+    )
