@@ -418,3 +418,21 @@ def _logs(server: MailServer) -> str:
         with contextlib.suppress(OSError):
             text += (server.root / name).read_text(errors="replace")[-2000:]
     return text.strip() or "no log"
+
+
+def main() -> None:
+    """``python -m tests.mailserver``: a test mail server of your own, to try the codes by
+    email by hand (``sentinel mock --smtp``, ``sentinel run --codes-imap``) until Ctrl-C."""
+    with running() as server:
+        print(f"SMTP (for sentinel mock --smtp): {server.smtp}")
+        print(f"IMAP (for --codes-imap): {server.imap_url}")
+        if server.imaps_url:
+            print(f"IMAPS: {server.imaps_url}  (SENTINEL_CODES_IMAP_CA={server.ca_file})")
+        print(f"export SENTINEL_CODES_IMAP_PASSWORD='{server.password}'", flush=True)
+        with contextlib.suppress(KeyboardInterrupt):
+            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+
+
+if __name__ == "__main__":
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    main()
