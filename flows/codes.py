@@ -21,13 +21,20 @@ from typing import Protocol
 class CodeRequest:
     """A code a flow waits for. ``recipient`` is the address or number the portal sends it to;
     ``asked_at`` (wall clock, ``time.time()``) is the click that asked for it, or None when it
-    was asked before this run (an account provisioned with its code already sent)."""
+    was asked before this run (an account provisioned with its code already sent).
+    ``wait_s``: the most the caller can wait (a monitor's check has a time limit); None: as
+    long as the source's own deadline."""
 
     niss: str
     purpose: str  # registration, login, contacts, password_reset, cmd
     channel: str  # email, sms, letter
     recipient: str | None = None
     asked_at: float | None = None
+    wait_s: float | None = None
+
+    def waiting(self, timeout_s: float) -> float:
+        """How long a source whose own deadline is ``timeout_s`` waits for this code."""
+        return timeout_s if self.wait_s is None else max(0.0, min(timeout_s, self.wait_s))
 
     def __repr__(self) -> str:
         # Tracebacks reach reports: the NISS and the recipient are personal data.

@@ -134,6 +134,10 @@ def _watch(
     missing = None if api else needs_test_control(options.flows)
     if missing:  # a setting, refused before any check rather than failing every one
         raise UsageError(f"{missing}: set ${TOKEN_ENV} or pass --test-token-file")
+    # Opened first, for the monitor's life: a mailbox that refuses the login or a webhook
+    # port in use stops it at once; a webhook listens between the checks too (a late SMS is
+    # then seen, not lost).
+    codes = stack.enter_context(open_codes(options.codes, api))
     history = History(options.data / "monitor.db")
     stack.callback(history.close)
     metrics = Metrics()
@@ -145,9 +149,6 @@ def _watch(
         block_production=blocks_production(target.url),
     )
     stack.callback(browser.close)
-    # Opened for the monitor's life: a webhook listens between the checks too (a late SMS
-    # is then seen, not lost).
-    codes = stack.enter_context(open_codes(options.codes, api))
     monitor = Monitor(
         executor=CheckExecutor(
             browser,
@@ -177,7 +178,8 @@ def _once(monitor: Monitor) -> int:
             detail = f"  {r.message}" if r.message else ""  # why it is degraded
         print(f"{r.check:<{width}}  {r.outcome:<9} {r.duration_s:6.1f}s{detail}")
         for code in r.codes:
-            print(f"{'':<{width}}  {_delivery_line(code)}")
+            tried = f" (try {code.attempt} of {r.attempts})" if r.attempts > 1 else ""
+            print(f"{'':<{width}}  {_delivery_line(code)}{tried}")
     print(f"History: {monitor.history.path}")
     return 0 if all(r.ok for r in results) else 1
 

@@ -261,7 +261,7 @@ class CheckExecutor:
         watchdog.start()
         began = time.perf_counter()
         try:
-            result = self._attempt(spec, started_at, attempt)
+            result = self._attempt(spec, started_at, attempt, time.monotonic() + spec.timeout_s)
         finally:
             watchdog.cancel()
         if self.browser.killed.is_set() and not result.ok:
@@ -269,13 +269,21 @@ class CheckExecutor:
             result.message = (
                 f"the browser stopped answering for over {spec.timeout_s:.0f}s and was replaced"
             )
-        elif not result.ok and time.perf_counter() - began >= spec.timeout_s:
+        elif (
+            not result.ok
+            and result.reason != "missing_code"  # its wait ended with the time limit: it says so
+            and time.perf_counter() - began >= spec.timeout_s
+        ):
             # Out of time, whatever step the clock ran out in: the portal was too slow.
             result.reason = "timeout"
             result.message = f"over the {spec.timeout_s:.0f}s limit: {result.message}"
         return result
 
-    def _attempt(self, spec: CheckSpec, started_at: datetime, attempt: int) -> CheckResult:
+    def _attempt(
+        self, spec: CheckSpec, started_at: datetime, attempt: int, deadline: float
+    ) -> CheckResult:
+        """One try of the check; ``deadline`` (monotonic): its time limit, which a wait for a
+        code never outlasts (the browser's watchdog would end the try without its evidence)."""
         timings = _Timings(spec.name)
         context = page = None
         traced = False
@@ -291,7 +299,8 @@ class CheckExecutor:
                 context.tracing.start(snapshots=True, screenshots=False, sources=False)
             page = context.new_page()
             citizen = self._citizen(spec.flow)
-            codes = _Remembered(self.codes_for(self.api) if self.api else NO_API_CODES, handed)
+            source = self.codes_for(self.api) if self.api else NO_API_CODES
+            codes = _Remembered(source, handed, deadline)
             journey = Journey(
                 self.base_url, codes, [timings], timeout_ms=min(spec.timeout_s, 30.0) * 1000
             )
@@ -419,13 +428,16 @@ def _slowness(result: CheckResult, spec: CheckSpec) -> list[str]:
 
 
 class _Remembered:
-    """A code source that remembers every code it handed to the flows."""
+    """A code source that remembers every code it handed to the flows, and waits for none
+    past the check's time limit."""
 
-    def __init__(self, source: CodeSource, handed: list[str]):
+    def __init__(self, source: CodeSource, handed: list[str], deadline: float):
         self.source = source
         self.handed = handed
+        self.deadline = deadline  # monotonic: the check's time limit
 
     def latest(self, request: CodeRequest) -> CodeArrival:
+        request = replace(request, wait_s=self.deadline - time.monotonic())
         arrival = self.source.latest(request)
         self.handed.append(arrival.code)
         return arrival

@@ -74,6 +74,9 @@ class Monitor:
             result.duration_s,
             f" ({result.reason})" if result.reason else "",
         )
+        if not result.ok and not result.counts_as_downtime:
+            # Ours to fix, and never alerted as the portal's: the journal says what it is.
+            log.warning("%s: %s: %s", spec.name, result.reason, result.message)
         return result
 
     def run_once(self) -> list[CheckResult]:

@@ -88,6 +88,8 @@ def parse_mailbox(url: str) -> Mailbox:
         )
     if not parts.username:
         raise UsageError(f"{URL_SETTING} names no user: write imaps://USER@HOST/MAILBOX")
+    if port == 0:
+        raise UsageError(f"{URL_SETTING} needs a port from 1 to 65535, or none (993)")
     host = parts.hostname or ""
     if not host:
         raise UsageError(f"{URL_SETTING} names no host: write imaps://USER@HOST/MAILBOX")
@@ -146,13 +148,25 @@ class ImapCodes:
     def __repr__(self) -> str:
         return f"ImapCodes({self.mailbox})"
 
+    def check(self) -> None:
+        """Log in and select the folder once, now: a mailbox that is wrongly set, refuses the
+        login or cannot be reached is a ``CodeSourceError`` before the first flow, not at its
+        first code."""
+        try:
+            self._open(time.monotonic() + min(self.timeout_s, SOCKET_TIMEOUT_S)).close()
+        except _Lost as error:
+            raise CodeSourceError(
+                f"the mailbox {self.mailbox} dropped the connection ({error})"
+            ) from None
+
     def latest(self, request: CodeRequest) -> CodeArrival:
         if not request.recipient:
             raise CodeSourceError(
                 f"the mailbox {self.mailbox} finds codes by the address they were sent to, "
                 f"and none was given for {request.describe()}"
             )
-        deadline = time.monotonic() + self.timeout_s
+        limit = request.waiting(self.timeout_s)
+        deadline = time.monotonic() + limit
         session: _Session | None = None
         connected = False
         trouble: str | None = None
@@ -184,7 +198,7 @@ class ImapCodes:
         finally:
             if session is not None:
                 session.close()
-        waited = f"waited {self.timeout_s:g}s for {request.describe()}"
+        waited = f"waited {limit:.3g}s for {request.describe()}"
         if request.asked_at is None:
             waited += " (any unseen message)"
         if session is None and trouble is not None:

@@ -153,7 +153,8 @@ class SmsWebhook:
                 f"given for {request.describe()}"
             )
         number = normalise_number(request.recipient)
-        deadline = time.monotonic() + self.timeout_s
+        limit = request.waiting(self.timeout_s)
+        deadline = time.monotonic() + limit
         with self._arrived:
             while True:
                 found = self._newest(number, request.asked_at)
@@ -164,7 +165,7 @@ class SmsWebhook:
                     break
                 self._arrived.wait(remaining)
         raise CodeNotFound(
-            f"no code came: waited {self.timeout_s:g}s for {request.describe()} at the SMS "
+            f"no code came: waited {limit:.3g}s for {request.describe()} at the SMS "
             f"webhook on {self.address}"
         )
 

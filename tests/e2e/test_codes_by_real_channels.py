@@ -26,14 +26,15 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from flows.codes import CodeDelivery, CodeSource
+from flows.codes import CodeDelivery, CodeSource, CodeSourceError, NoCodes
 from flows.context import Citizen
 from flows.errors import HarnessDefect, PortalDefect
 from flows.flow import Step
 from flows.runner import Observer, StepResult
 from monitor.history import History
 from runtime.citizens import provision, synthetic_faker
-from runtime.codes import PASSWORD_VARIABLE, CodeSettings, open_codes
+from runtime.codes import PASSWORD_VARIABLE, ByChannel, CodeSettings, open_codes
+from runtime.imap_codes import ImapCodes
 from runtime.journey import Journey, new_context
 from runtime.mock_process import BackgroundMock, start_in_background
 from runtime.testapi import TestControl
@@ -219,16 +220,39 @@ def test_a_mail_server_that_is_down_is_the_portals_failure(
     assert "registration code by email" in str(error)
 
 
-def test_a_wrong_mailbox_password_is_the_harnesss_failure(faulty: Portal, browser: Browser) -> None:
+def test_a_wrong_mailbox_password_is_the_harnesss_failure(
+    faulty: Portal, browser: Browser, tmp_path: Path
+) -> None:
+    """Refused before the first flow (the mailbox is tried when the sources open), and the
+    harness's failure when the mailbox refuses the login in the middle of a run."""
     wrong = "not-" + faulty.mail.password
-    person = citizen(faulty, "email")
-    with open_codes(settings(faulty, imap_password=wrong, timeout_s=SHORT_S), None) as bad:
-        error, _ = failure_of(faulty, bad, browser, person)
+    with (
+        pytest.raises(CodeSourceError) as refused,
+        open_codes(settings(faulty, imap_password=wrong, timeout_s=SHORT_S), None),
+    ):
+        pass
+    monitor = sentinel(
+        "monitor",
+        "--once",
+        "--target",
+        faulty.mock.url,
+        "--flow",
+        "activation",
+        "--data",
+        str(tmp_path),
+        "--codes-imap",
+        faulty.mail.imap_url,
+        env={TOKEN_ENV: TOKEN, PASSWORD_VARIABLE: wrong},
+    )
+    assert monitor.returncode == 2
+    [line] = monitor.stderr.strip().splitlines()  # one line, before any check
+    bad = ByChannel({"email": ImapCodes(faulty.mail.imap_url, wrong, timeout_s=SHORT_S)}, NoCodes())
+    error, _ = failure_of(faulty, bad, browser, citizen(faulty, "email"))
     assert isinstance(error, HarnessDefect)
-    message = str(error)
-    assert "SENTINEL_CODES_IMAP_PASSWORD" in message
-    assert wrong not in message
-    assert faulty.mail.password not in message
+    for message in (str(refused.value), line, str(error)):
+        assert "SENTINEL_CODES_IMAP_PASSWORD" in message
+        assert wrong not in message
+        assert faulty.mail.password not in message
 
 
 def test_sentinel_run_reads_every_code_from_the_mailbox_and_the_webhook(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,29 @@ def test_a_missing_code_is_named(executor) -> None:
     executor.codes_for = lambda api: NoCodes()
     result = executor.run(CheckSpec("activation", retries=0))
     assert (result.reason, result.failed_step) == ("missing_code", "3")
+
+
+def test_a_wait_for_a_code_never_outlasts_the_checks_time_limit(executor, warm) -> None:
+    """A code source that would wait a minute is told how long the check has left: the check
+    fails on time as the missing code it is, at its step, with its evidence, and the healthy
+    browser is not killed as hung."""
+    offered: list[float] = []
+
+    class Slow:
+        def latest(self, request: CodeRequest) -> CodeArrival:
+            offered.append(request.waiting(60.0))
+            threading.Event().wait(offered[-1])  # as a mailbox waits for a message
+            raise CodeNotFound(f"no code came: waited {offered[-1]:.3g}s")
+
+    restarts = []
+    warm.on_restart = lambda: restarts.append(1)
+    executor.codes_for = lambda api: Slow()
+    result = executor.run(CheckSpec("activation", timeout_s=20.0, retries=0))
+    assert (result.reason, result.failed_step) == ("missing_code", "3")
+    assert offered
+    assert offered[0] < 20.0
+    assert (Path(result.evidence) / "screenshot.png").is_file()
+    assert restarts == []
 
 
 def test_a_killed_browser_is_replaced_and_counted(executor, warm) -> None:

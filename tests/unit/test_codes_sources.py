@@ -7,7 +7,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from flows.codes import CodeArrival
+from flows.codes import CodeArrival, CodeSourceError
 from flows.context import CodeNotFound, CodeRequest
 from runtime.codes import (
     ByChannel,
@@ -132,9 +132,12 @@ def test_options_override_the_environment() -> None:
         ({"SENTINEL_CODES_SMS_WEBHOOK": "8025"}, "must be HOST:PORT"),
         ({"SENTINEL_CODES_SMS_WEBHOOK": "0.0.0.0:99999"}, "a port from 1 to 65535"),
         ({"SENTINEL_CODES_SMS_WEBHOOK": "::1:8025"}, "IPv6 address in brackets"),
-        ({"SENTINEL_CODES_TIMEOUT": "soon"}, "a positive number of seconds"),
-        ({"SENTINEL_CODES_TIMEOUT": "-1"}, "a positive number of seconds"),
-        ({"SENTINEL_CODES_TIMEOUT": "nan"}, "a positive number of seconds"),
+        ({"SENTINEL_CODES_TIMEOUT": "soon"}, "from 1 to 3600 seconds"),
+        ({"SENTINEL_CODES_TIMEOUT": "-1"}, "from 1 to 3600 seconds"),
+        ({"SENTINEL_CODES_TIMEOUT": "nan"}, "from 1 to 3600 seconds"),
+        ({"SENTINEL_CODES_TIMEOUT": "1e6"}, "from 1 to 3600 seconds"),  # eleven days
+        ({"SENTINEL_CODES_TIMEOUT": "0.001"}, "from 1 to 3600 seconds"),
+        ({"SENTINEL_CODES_SMS_WEBHOOK": "http://127.0.0.1:8025/sms"}, "not a URL"),
         ({"SENTINEL_CODES_COMMAND": "gateway 'latest"}, "cannot be read"),
         ({"SENTINEL_CODES_IMAP_CA": "/nowhere/ca.pem"}, "no mailbox"),
     ],
@@ -170,10 +173,24 @@ def test_without_settings_codes_come_from_the_outbox() -> None:
         assert isinstance(codes.source_for("letter"), OutboxCodes)
 
 
-def test_each_channel_gets_its_source_and_the_command_the_rest(tmp_path: Path) -> None:
+def test_a_timeout_is_written_as_seconds_or_as_a_duration() -> None:
+    for written, seconds in (("90", 90.0), ("90s", 90.0), ("2m", 120.0)):
+        settings = CodeSettings.from_options({"SENTINEL_CODES_TIMEOUT": written})
+        assert settings.timeout_s == seconds
+
+
+def test_a_mailbox_that_refuses_the_login_is_refused_when_the_sources_open(
+    mail_server,
+) -> None:
+    settings = CodeSettings(imap=mail_server.imap_url, imap_password="not-" + SECRET)
+    with pytest.raises(CodeSourceError, match="refused the login"), open_codes(settings, None):
+        pass
+
+
+def test_each_channel_gets_its_source_and_the_command_the_rest(tmp_path: Path, mail_server) -> None:
     settings = CodeSettings(
-        imap=IMAP,
-        imap_password=SECRET,
+        imap=mail_server.imap_url,
+        imap_password=mail_server.password,
         sms_webhook=f"127.0.0.1:{free_port()}",
         command=script(tmp_path, "print(123456)"),
     )
