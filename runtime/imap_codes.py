@@ -140,6 +140,9 @@ class ImapCodes:
         # How much earlier than the click a message may be stamped and still count: the
         # stamp's resolution (and the mail server's clock, where it runs behind).
         self.slack_s = slack_s
+        # The messages whose codes were handed out: INTERNALDATE's one-second grain and the
+        # slack would otherwise hand the login code again to a contacts code asked 0.5 s later.
+        self._taken: set[str] = set()
         self._password = password
         self.timeout_s = timeout_s
         self.poll_s = poll_s
@@ -183,7 +186,7 @@ class ImapCodes:
                         trouble = f"the mailbox {self.mailbox} dropped the connection ({error})"
                 if session is not None:
                     try:
-                        found = session.newest_code(request, self.slack_s)
+                        found = session.newest_code(request, self.slack_s, self._taken)
                     except _Lost as error:
                         trouble = f"the mailbox {self.mailbox} dropped the connection ({error})"
                         session.close()
@@ -306,15 +309,21 @@ class _Session:
         self.mailbox = mailbox
         self.deadline = deadline
 
-    def newest_code(self, request: CodeRequest, slack_s: float) -> CodeArrival | None:
-        """The code of the newest message for ``request`` (marked seen), or None yet."""
+    def newest_code(
+        self, request: CodeRequest, slack_s: float, taken: set[str]
+    ) -> CodeArrival | None:
+        """The code of the newest message for ``request`` not ``taken`` before (marked seen,
+        and added to ``taken``), or None yet."""
         self._limit_reads()
         for candidate in self._candidates(request, slack_s):
+            if candidate.uid in taken:
+                continue
             message = self._message(candidate.uid)
             code = find_code(text_of(message)) if message is not None else None
             if code is None:
                 continue  # another mail to the citizen (a welcome, a notice): not a code
             self._mark_seen(candidate.uid)
+            taken.add(candidate.uid)
             return CodeArrival(code, arrival_time(candidate.received, request.asked_at))
         return None
 

@@ -187,6 +187,8 @@ class _Server(ThreadingHTTPServer):
     # SO_REUSEADDR (the default) lets a restart take its port back from TIME_WAIT; on Linux
     # it never lets two servers listen on one port: a port in use is still refused.
     daemon_threads = True
+    # A gateway may post a burst at once: the default backlog of 5 resets the rest.
+    request_queue_size = 128
 
 
 class _Server6(_Server):
@@ -209,7 +211,7 @@ def read_message(content_type: str, body: bytes) -> tuple[str, str]:
     if media == "application/json":
         try:
             parsed = json.loads(decoded)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested deeper than Python's parser goes
             raise BadForm("the body is not JSON") from None
         if not isinstance(parsed, dict):
             raise BadForm("the JSON body is not an object")

@@ -748,9 +748,15 @@ def run_flows(args: argparse.Namespace) -> int:
     refused = refuses_the_token(args.target, args.test_token) if args.target != "mock" else None
     if refused is not None:
         return say_token_refused("run", args.target, refused)
+    from flows.codes import CodeSourceError
+    from runtime.codes import open_codes
+
     try:
-        code_settings(args)  # checked here, in one line, before pytest starts
-    except UsageError as error:
+        # Checked here, in one line, before pytest starts: the settings, a mailbox that
+        # refuses the login, a webhook port in use (freed again for the session).
+        with open_codes(code_settings(args)):
+            pass
+    except (UsageError, CodeSourceError) as error:
         print(f"sentinel run: {error}", file=sys.stderr)
         return 2
     results = args.results.resolve()

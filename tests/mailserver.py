@@ -429,10 +429,11 @@ def main() -> None:
         if server.imaps_url:
             print(f"IMAPS: {server.imaps_url}  (SENTINEL_CODES_IMAP_CA={server.ca_file})")
         print(f"export SENTINEL_CODES_IMAP_PASSWORD='{server.password}'", flush=True)
-        with contextlib.suppress(KeyboardInterrupt):
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
+        stop = threading.Event()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(number, lambda *_: stop.set())
+        stop.wait()
 
 
 if __name__ == "__main__":
-    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
     main()

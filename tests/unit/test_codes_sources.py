@@ -42,14 +42,50 @@ def test_a_command_prints_the_latest_code(tmp_path: Path) -> None:
 def test_a_command_without_a_code_is_reported_without_its_output(tmp_path: Path) -> None:
     command = script(tmp_path, "print('secret 12345 for someone else')\n")
     with pytest.raises(CodeNotFound) as error:
-        CommandCodes(command).latest(LOGIN)
+        CommandCodes(command, timeout_s=1, poll_s=0.2).latest(LOGIN)
     assert "12345" not in str(error.value)
 
 
 def test_a_failing_command(tmp_path: Path) -> None:
     command = script(tmp_path, "raise SystemExit(3)\n")
     with pytest.raises(CodeNotFound, match="exited 3"):
-        CommandCodes(command).latest(LOGIN)
+        CommandCodes(command, timeout_s=1, poll_s=0.2).latest(LOGIN)
+
+
+def test_a_command_is_asked_again_until_the_gateway_has_the_code(tmp_path: Path) -> None:
+    """A gateway's API has the code only once the SMS reached it: the third call prints it."""
+    calls = tmp_path / "calls"
+    command = script(
+        tmp_path,
+        f"from pathlib import Path\np = Path({str(calls)!r})\n"
+        "p.write_text(p.read_text() + 'x' if p.exists() else 'x')\n"
+        "raise SystemExit(0 if print('424242') or len(p.read_text()) >= 3 else 1)\n",
+    )
+    assert CommandCodes(command, timeout_s=30, poll_s=0.1).latest(LOGIN).code == "424242"
+    assert calls.read_text() == "xxx"
+
+
+def test_a_command_that_cannot_run_is_the_harnesss_setting(tmp_path: Path) -> None:
+    with pytest.raises(CodeSourceError, match="--codes-command"):
+        CommandCodes(str(tmp_path / "no-such-gateway") + " {niss}").latest(LOGIN)
+
+
+def test_a_command_with_an_unknown_placeholder_is_refused_at_once() -> None:
+    with pytest.raises(UsageError, match=r"only \{niss\} and \{purpose\}"):
+        CodeSettings(command="gateway latest --niss {nis}")
+
+
+def test_the_command_gets_neither_the_mailbox_password_nor_the_test_token(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SENTINEL_CODES_IMAP_PASSWORD", SECRET)
+    monkeypatch.setenv("SENTINEL_TEST_TOKEN", SECRET + "-token")
+    command = script(
+        tmp_path,
+        "import os\nprint(654321 if 'SENTINEL_CODES_IMAP_PASSWORD' not in os.environ and "
+        "'SENTINEL_TEST_TOKEN' not in os.environ else 'exposed')\n",
+    )
+    assert CommandCodes(command, timeout_s=1, poll_s=0.2).latest(LOGIN).code == "654321"
 
 
 # --- codes in a message's text ----------------------------------------------------------

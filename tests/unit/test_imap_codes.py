@@ -57,6 +57,20 @@ def test_a_mailed_code_is_read_and_its_message_marked_seen(mail_server: MailServ
     assert mail_server.is_seen(sent)
 
 
+def test_a_code_handed_out_is_never_handed_out_again(mail_server: MailServer) -> None:
+    """The login code, then the contacts code asked for within the same second: the second
+    request waits for its own mail (INTERNALDATE's one-second grain and the slack would let
+    the login code's mail match it too)."""
+    to, asked_at = address(), time.time()
+    source = codes(mail_server, timeout_s=1.0)
+    mail_server.send(to=to, body="Código de autenticação: 111111")
+    assert source.latest(request(to, asked_at, purpose="login")).code == "111111"
+    with pytest.raises(CodeNotFound):
+        source.latest(request(to, time.time(), purpose="contacts"))
+    mail_server.send(to=to, body="Código de validação: 222222")
+    assert source.latest(request(to, time.time() - 0.5, purpose="contacts")).code == "222222"
+
+
 def test_the_code_mailed_while_waiting_is_read(
     mail_server: MailServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:

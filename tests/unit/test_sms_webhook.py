@@ -60,6 +60,14 @@ def test_vonage_names_and_json_are_accepted(webhook: SmsWebhook) -> None:
     assert webhook.latest(request()).code == "333444"
 
 
+def test_json_nested_too_deep_for_the_parser_is_a_bad_request(webhook: SmsWebhook) -> None:
+    deep = "[" * 8000 + "]" * 8000  # under the size limit, past Python's recursion limit
+    answer = httpx.post(
+        webhook.url, content=deep, headers={"Content-Type": "application/json"}, timeout=5
+    )
+    assert answer.status_code == 400
+
+
 def test_the_newest_message_wins_and_others_numbers_are_ignored(webhook: SmsWebhook) -> None:
     asked_at = time.time()
     post(webhook, To="+351912345678", Body="Código: 111111")
