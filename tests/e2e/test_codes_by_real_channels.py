@@ -246,6 +246,18 @@ def test_a_wrong_mailbox_password_is_the_harnesss_failure(
     )
     assert monitor.returncode == 2
     [line] = monitor.stderr.strip().splitlines()  # one line, before any check
+    run = sentinel(
+        "run",
+        "--target",
+        faulty.mock.url,
+        "--results",
+        str(tmp_path / "results"),
+        "--codes-imap",
+        faulty.mail.imap_url,
+        env={TOKEN_ENV: TOKEN, PASSWORD_VARIABLE: wrong},
+    )
+    assert run.returncode == 2
+    assert run.stderr.strip().splitlines() == [line.replace("monitor", "run", 1)]  # no flow ran
     bad = ByChannel({"email": ImapCodes(faulty.mail.imap_url, wrong, timeout_s=SHORT_S)}, NoCodes())
     error, _ = failure_of(faulty, bad, browser, citizen(faulty, "email"))
     assert isinstance(error, HarnessDefect)
