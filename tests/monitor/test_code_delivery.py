@@ -55,7 +55,9 @@ class Scripted(CheckExecutor):
         super().__init__(cast(WarmBrowser, NoBrowser()), "http://mock", None, tmp_path)
         self.tries = list(tries)
 
-    def _attempt(self, spec: CheckSpec, started_at: datetime, attempt: int) -> CheckResult:
+    def _attempt(
+        self, spec: CheckSpec, started_at: datetime, attempt: int, deadline: float
+    ) -> CheckResult:
         return self.tries.pop(0)
 
 
