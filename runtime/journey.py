@@ -30,6 +30,7 @@ from flows.flow import Flow
 from flows.production import host_of, writers_refused
 from flows.runner import FlowResult, Observer, Runner
 from runtime.citizens import provision, synthetic_faker
+from runtime.network import Network, NetworkObserver
 from runtime.testapi import TestApiError, TestControl
 
 # How every browser context that runs a flow starts: the portal is Portuguese, its clock is
@@ -98,6 +99,8 @@ class Journey:
     ``observers`` are told every step of the flow asked for, and of its prerequisites unless
     ``observe_prerequisites`` is False (a guide pictures its own flow only).
     ``timeout_ms``: each step's time limit (the runner's default when None).
+    ``network``: a slow or vanishing network to run on (``runtime.network``); the step time
+    limit is scaled by its ``timeout_factor``.
     """
 
     base_url: str
@@ -105,6 +108,7 @@ class Journey:
     observers: Sequence[Observer] = field(default_factory=list)
     observe_prerequisites: bool = True
     timeout_ms: float | None = None
+    network: Network | None = None
 
     def flows(
         self, name: str, *, prerequisites: bool = True, until: str | None = None
@@ -134,8 +138,11 @@ class Journey:
         refusal = writers_refused(flows, host_of(self.base_url))
         if refusal:
             raise ProductionRefused(refusal, flow=name, step="")
-        observed = Runner(self.observers)
-        unobserved = observed if self.observe_prerequisites else Runner()
+        # The network is held on every flow of the journey, prerequisites included, before any
+        # observer looks (it measures what the network gave).
+        network = [NetworkObserver(self.network)] if self.network else []
+        observed = Runner([*network, *self.observers])
+        unobserved = observed if self.observe_prerequisites else Runner(network)
         result: FlowResult | None = None
         asked: dict[str, CodeRequest] = {}  # activation types the code registration asked for
         for flow in flows:
@@ -152,4 +159,6 @@ class Journey:
         run.asked = asked
         if self.timeout_ms is not None:
             run.timeout_ms = self.timeout_ms
+        if self.network is not None:
+            run.timeout_ms *= self.network.timeout_factor
         return run
