@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from playwright.sync_api import Error as PlaywrightError
@@ -106,8 +106,15 @@ class _Navigation:
 
 
 class Runner:
-    def __init__(self, observers: Sequence[Observer] = ()):
+    """``offline``: says how and when the harness itself took the browser's network away (a
+    slow-network emulation told to cut it), empty until then; a step that cannot reach the
+    portal afterwards fails saying so, not as an outage of unknown cause."""
+
+    def __init__(
+        self, observers: Sequence[Observer] = (), *, offline: Callable[[], str] = lambda: ""
+    ):
         self.observers = list(observers)
+        self.offline = offline
 
     def run(self, flow: Flow, run: Run, *, raise_on_failure: bool = True) -> FlowResult:
         """Run every step; the first failure ends the flow and is raised, classified.
@@ -167,7 +174,14 @@ class Runner:
             self._notify("step_started", step, run, elements)
             step.act(run, elements)
         except Exception as error:
-            failure = classify(error, flow, step, navigation.status, unanswered=navigation.failure)
+            failure = classify(
+                error,
+                flow,
+                step,
+                navigation.status,
+                unanswered=navigation.failure,
+                offline=self.offline(),
+            )
             result = StepResult(
                 step, False, time.perf_counter() - started, failure, _describe(elements)
             )
@@ -249,14 +263,27 @@ def classify(
     status: int | None,
     *,
     unanswered: str | None = None,
+    offline: str = "",
 ) -> FlowError:
     """Turn whatever a step raised into one of the three kinds of failure. ``unanswered``:
-    the network error of a page load of this step that got no answer."""
+    the network error of a page load of this step that got no answer; ``offline``: how the
+    harness cut the browser's network, when it did (``Runner``)."""
     where = f"step {step.title} of {flow.name}"
     first_line = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
     documented = f" (documented in {step.label.source})" if step.label.source else ""
     if isinstance(error, FlowError):
         return error
+    network_error = unanswered if unanswered and unanswered.startswith("net::ERR_") else None
+    if network_error is None and isinstance(error, PlaywrightError):
+        network_error = next((w for w in str(error).split() if w.startswith("net::ERR_")), None)
+    if offline and network_error:
+        # On purpose: the portal is unavailable to this browser, and nobody need look at it.
+        return PortalUnavailable(
+            f"{where}: the portal cannot be reached ({network_error}): {offline}",
+            flow=flow.name,
+            step=step.number,
+            cause=error,
+        )
     if status is not None and status >= 500:
         return PortalUnavailable(
             f"{where}{documented}: the portal answered HTTP {status}",

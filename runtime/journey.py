@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from faker import Faker
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from flows import catalog
 from flows.context import NOBODY, Citizen, CodeRequest, CodeSource, Run
@@ -55,6 +55,29 @@ def new_context(browser: Browser, **overrides: Any) -> Iterator[BrowserContext]:
         yield context
     finally:
         context.close()
+
+
+# How long Playwright's ``expect`` waits when nobody says: its own default, which the page's
+# default timeout (the runner's step time limit) does not change.
+EXPECT_TIMEOUT_MS = 5_000
+
+
+@contextmanager
+def expect_scaled(factor: float) -> Iterator[None]:
+    """Playwright's ``expect`` waits ``factor`` times its usual time in the block (the page
+    objects wait for each screen with it), as the runner's step time limit is scaled: on a
+    slow network a screen that takes 8 s is slow, not missing. Sync Playwright runs in one
+    thread; ``expect``'s setting is the process's."""
+    if factor == 1.0:
+        yield
+        return
+    # Playwright keeps the setting privately, None for its default; put back as it was.
+    before: float | None = expect._timeout
+    expect.set_options(timeout=(before or EXPECT_TIMEOUT_MS) * factor)
+    try:
+        yield
+    finally:
+        expect.set_options(timeout=before)
 
 
 class NeedsTestControl(TestApiError):
@@ -100,7 +123,8 @@ class Journey:
     ``observe_prerequisites`` is False (a guide pictures its own flow only).
     ``timeout_ms``: each step's time limit (the runner's default when None).
     ``network``: a slow or vanishing network to run on (``runtime.network``); the step time
-    limit is scaled by its ``timeout_factor``.
+    limit and ``expect``'s wait for each screen are scaled by its ``timeout_factor``. Check it
+    against the flows first (``runtime.network.check_network``).
     """
 
     base_url: str
@@ -139,15 +163,22 @@ class Journey:
         if refusal:
             raise ProductionRefused(refusal, flow=name, step="")
         # The network is held on every flow of the journey, prerequisites included, before any
-        # observer looks (it measures what the network gave).
-        network = [NetworkObserver(self.network)] if self.network else []
-        observed = Runner([*network, *self.observers])
-        unobserved = observed if self.observe_prerequisites else Runner(network)
+        # observer looks (it measures what the network gave), and given back at the end.
+        holder = NetworkObserver(self.network) if self.network else None
+        network: list[Observer] = [holder] if holder else []
+        offline = holder.cut if holder else lambda: ""
+        observed = Runner([*network, *self.observers], offline=offline)
+        unobserved = observed if self.observe_prerequisites else Runner(network, offline=offline)
         result: FlowResult | None = None
         asked: dict[str, CodeRequest] = {}  # activation types the code registration asked for
-        for flow in flows:
-            runner = observed if flow is flows[-1] else unobserved
-            result = runner.run(flow, self._run(page, citizen, channel, asked))
+        try:
+            with expect_scaled(self.network.timeout_factor if self.network else 1.0):
+                for flow in flows:
+                    runner = observed if flow is flows[-1] else unobserved
+                    result = runner.run(flow, self._run(page, citizen, channel, asked))
+        finally:
+            if holder:
+                holder.close()
         assert result is not None  # with_prerequisites always holds the flow itself
         return result
 

@@ -1,22 +1,29 @@
 """Slow networks: a flow seen as a citizen on a phone sees it (``--network``).
 
-``fast-3g`` and ``slow-3g`` are Chrome DevTools' presets (latency and throughput, the same
-figures); ``offline-after=[FLOW:]STEP`` cuts the network once step STEP (its number, as the
-documentation gives it) of FLOW, or of any flow, has finished, so the next step meets a
-portal that cannot be reached. Chromium applies them through the DevTools protocol
-(``Network.emulateNetworkConditions``), per page. The flows' step time limits are multiplied
-by the profile's ``timeout_factor``: a screen that takes 8 s on slow 3G is slow, not broken.
+``fast-3g`` and ``slow-3g`` are Chrome DevTools' presets, with its figures (latency and
+throughput; DevTools has called them "Slow 4G" and "3G" since 2024, with the same figures);
+``offline-after=[FLOW:]STEP`` cuts the network once step STEP (its number, as the documentation
+gives it) of FLOW, or of the first flow that has it, has finished, so the next step that needs
+the portal fails as the portal being unavailable, its message saying the harness cut the
+network (``Runner(offline=...)``). Chromium applies them through the DevTools protocol
+(``Network.emulateNetworkConditions``), per page, for one journey. The flows' time limits are
+multiplied by the profile's ``timeout_factor``, those of the page and of ``expect`` alike
+(``Journey``): a screen that takes 8 s on slow 3G is slow, not broken.
 
 An observer of the one runner (``flows.runner``), added by ``Journey`` when it is given a
 network::
 
     network = parse_network("slow-3g")
+    check_network(network, catalog.with_prerequisites(["login"]))  # before the run
     Journey(url, codes, network=network).run(page, "login", citizen)
 """
 
 from __future__ import annotations
 
+import contextlib
+import re
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from playwright.sync_api import CDPSession, Page
@@ -24,8 +31,12 @@ from playwright.sync_api import CDPSession, Page
 from flows.context import Run
 from flows.flow import Flow, Step
 from flows.runner import Observer, StepResult
+from runtime.usage import UsageError
 
 OFFLINE_AFTER = "offline-after="
+# A documented step's number: 4, 3a.
+STEP_NUMBER = re.compile(r"[0-9]+[a-z]?")
+FLOW_NAME = re.compile(r"[a-z][a-z_]*")
 
 
 @dataclass(frozen=True)
@@ -67,31 +78,77 @@ def _kbps(kilobits: float, share: float) -> float:
     return kilobits * 1000 * share / 8
 
 
-# Chrome DevTools' presets, with its own figures (front_end/core/sdk/NetworkManager.ts).
+# Chrome DevTools' presets, with its own figures (front_end/core/sdk/NetworkManager.ts:
+# Slow4GConditions, once "Fast 3G", and Slow3GConditions, now shown as "3G").
 PROFILES: dict[str, Network] = {
-    "fast-3g": Network("fast-3g", 562.5, _kbps(1600, 0.9), _kbps(750, 0.9), timeout_factor=3),
-    "slow-3g": Network("slow-3g", 2000, _kbps(500, 0.8), _kbps(500, 0.8), timeout_factor=6),
+    "fast-3g": Network("fast-3g", 150 * 3.75, _kbps(1600, 0.9), _kbps(750, 0.9), timeout_factor=3),
+    "slow-3g": Network("slow-3g", 400 * 5, _kbps(500, 0.8), _kbps(500, 0.8), timeout_factor=6),
 }
 CHOICES = (*PROFILES, f"{OFFLINE_AFTER}[FLOW:]STEP")
 
 
 def parse_network(text: str | None) -> Network | None:
     """The network ``text`` names (``fast-3g``, ``slow-3g``, ``offline-after=[FLOW:]STEP``),
-    None for none or ``none``; anything else raises ValueError saying what is accepted."""
-    if text is None or text.strip() in ("", "none"):
+    None for none or ``none``; anything else raises ``UsageError`` (a ValueError) saying what
+    is accepted. Whether the flow and step exist is ``check_network``'s to say."""
+    if text is None or text.strip().lower() in ("", "none"):
         return None
     text = text.strip()
-    if text in PROFILES:
-        return PROFILES[text]
-    if text.startswith(OFFLINE_AFTER):
-        where = text.removeprefix(OFFLINE_AFTER)
-        flow, _, step = where.rpartition(":")
-        if step.strip() and flow == flow.strip() and " " not in step:
-            return Network(text, offline_after=step.strip(), offline_flow=flow)
-    raise ValueError(
-        f"unknown network {text!r}: use one of {', '.join(CHOICES)} "
-        f"(for example {OFFLINE_AFTER}login:2, or {OFFLINE_AFTER}2 for every flow)"
-    )
+    if text.lower() in PROFILES:
+        return PROFILES[text.lower()]
+    if not text.startswith(OFFLINE_AFTER):
+        raise UsageError(
+            f"unknown network {text!r}: use one of {', '.join(CHOICES)} "
+            f"(for example {OFFLINE_AFTER}login:2, or {OFFLINE_AFTER}2 for the first flow "
+            "that has a step 2)"
+        )
+    flow, colon, step = text.removeprefix(OFFLINE_AFTER).rpartition(":")
+    if not STEP_NUMBER.fullmatch(step) or (colon and not FLOW_NAME.fullmatch(flow)):
+        raise UsageError(
+            f"{text!r} does not name a step: write {OFFLINE_AFTER}STEP or "
+            f"{OFFLINE_AFTER}FLOW:STEP with the step's documented number "
+            f"({OFFLINE_AFTER}login:2, {OFFLINE_AFTER}cmd:3b)"
+        )
+    return Network(text, offline_after=step, offline_flow=flow)
+
+
+def check_network(network: Network | None, flows: Iterable[Flow]) -> None:
+    """Refuse, before a run of ``flows`` (in the order a journey runs them, prerequisites
+    first), an ``offline-after`` that would never cut the network: a flow or step they do not
+    have, or a step after which none of them runs another. Raises ``UsageError``."""
+    if network is None or not network.offline_after:
+        return
+    flows = list(flows)
+    names = [flow.name for flow in flows]
+    step = network.offline_after
+    if network.offline_flow and network.offline_flow not in names:
+        raise UsageError(
+            f"{network.name}: no flow {network.offline_flow!r} in this run "
+            f"(its flows: {', '.join(names)})"
+        )
+    candidates = [f for f in flows if not network.offline_flow or f.name == network.offline_flow]
+    having = [f for f in candidates if step in (s.number for s in f.steps)]
+    if not having:
+        steps = "; ".join(f"{f.name}: {', '.join(s.number for s in f.steps)}" for f in candidates)
+        raise UsageError(f"{network.name}: no step {step} in {_named(candidates)} ({steps})")
+    # The network goes away once, after the first flow that has the step.
+    if _ends_the_run(having[0], step, flows):
+        raise UsageError(
+            f"{network.name}: step {step} is the last of {having[0].name} and no flow of this "
+            "run follows it, so no step would meet the network cut; name an earlier step"
+        )
+
+
+def _named(flows: list[Flow]) -> str:
+    return flows[0].name if len(flows) == 1 else "any of " + ", ".join(f.name for f in flows)
+
+
+def _ends_the_run(flow: Flow, step: str, flows: list[Flow]) -> bool:
+    """Is ``step`` the last step of ``flow``, with no flow of ``flows`` that requires it (and
+    so runs after it in the same journey)?"""
+    if flow.steps[-1].number != step:
+        return False
+    return not any(flow.name in other.requires for other in flows)
 
 
 def emulate(page: Page, network: Network, *, offline: bool = False) -> CDPSession:
@@ -103,20 +160,32 @@ def emulate(page: Page, network: Network, *, offline: bool = False) -> CDPSessio
     return session
 
 
+# The network each page runs on now, while a NetworkObserver holds it (``emulated``).
+_EMULATED: weakref.WeakKeyDictionary[Page, Network] = weakref.WeakKeyDictionary()
+
+
+def emulated(page: Page) -> Network | None:
+    """The network the harness emulates on ``page`` now, or None: the Web Vitals observer
+    reads the time to first byte differently there (``runtime.vitals``)."""
+    return _EMULATED.get(page)
+
+
 class NetworkObserver(Observer):
-    """Holds ``network`` on every page a flow runs on, and takes it offline after the step
-    ``network.offline_after`` names."""
+    """Holds ``network`` on every page a journey's flows run on, takes it offline after the
+    step ``network.offline_after`` names, and gives the network back at ``close``."""
 
     def __init__(self, network: Network) -> None:
         self.network = network
         self._sessions: weakref.WeakKeyDictionary[Page, CDPSession] = weakref.WeakKeyDictionary()
         self.offline_since: str = ""  # ``flow:step`` after which the network went away
+        self._cut = ""
         self._flow = ""
 
     def flow_started(self, flow: Flow, run: Run) -> None:
         self._flow = flow.name
         if run.page not in self._sessions and self.network.throttled:
             self._sessions[run.page] = emulate(run.page, self.network)
+            _EMULATED[run.page] = self.network
 
     def step_finished(self, step: Step, run: Run, result: StepResult) -> None:
         flow = self._flow
@@ -128,3 +197,21 @@ class NetworkObserver(Observer):
         else:
             session.send("Network.emulateNetworkConditions", self.network.conditions(offline=True))
         self.offline_since = f"{flow}:{step.number}"
+        self._cut = (
+            f"the harness's network emulation cut the browser's network after step "
+            f"{step.title} of {flow} (--network {self.network.name})"
+        )
+
+    def cut(self) -> str:
+        """How and when the harness took the network away; empty while it has not."""
+        return self._cut
+
+    def close(self) -> None:
+        """Give every page its network back: the conditions end with their DevTools session,
+        so a later journey on the same page starts online and unthrottled."""
+        for page, session in list(self._sessions.items()):
+            _EMULATED.pop(page, None)
+            # A page or browser already closed has no network to give back.
+            with contextlib.suppress(Exception):
+                session.detach()
+        self._sessions.clear()
