@@ -9,16 +9,20 @@ import argparse
 import json
 import platform
 import tempfile
+from contextlib import nullcontext
 from datetime import UTC, datetime
 from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bench import cold_start, journey, monitor_cost, portal_load, suite
+from bench import breakdown, cold_start, journey, monitor_cost, portal_load, suite, targets
+from bench.peer import Peer
 from runtime.browser import launch_options
+from runtime.citizens import synthetic_faker
 from runtime.targets import open_target
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SKIPPABLE = ("portal", "monitor", "cold-start")
 
 
 def main() -> int:
@@ -30,6 +34,22 @@ def main() -> int:
     parser.add_argument("--load-seconds", type=float, default=5, help="each GET load with wrk")
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--monitor-checks", type=int, default=300)
+    parser.add_argument(
+        "--kinds",
+        type=_kinds,
+        default=journey.KINDS,
+        help=f"journey kinds to time, comma-separated (default: all, {','.join(journey.KINDS)})",
+    )
+    parser.add_argument(
+        "--breakdown-runs", type=int, default=3, help="journeys that time the observers' parts"
+    )
+    parser.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=SKIPPABLE,
+        help="leave out a part (again for another); the journeys always run",
+    )
     parser.add_argument("--suite", action="store_true", help="also time the e2e suite")
     parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports/bench/latest.json")
     args = parser.parse_args()
@@ -45,27 +65,49 @@ def main() -> int:
     ):
         assert mock.token is not None  # the bundled mock always has one
         with mock.test_control() as api:
-            # The load test runs its own event loop: before Playwright starts one.
-            print(f"mock portal, {args.requests} registrations...", flush=True)
-            results["portal"] = portal_load.measure(
-                mock.url,
-                mock.token,
-                Path(scratch) / "portal.db",
-                concurrency=args.concurrency,
-                requests=args.requests,
-                seconds=args.load_seconds,
-            )
+            if "portal" not in args.skip:
+                # The load test runs its own event loop: before Playwright starts one.
+                print(f"mock portal, {args.requests} registrations...", flush=True)
+                results["portal"] = portal_load.measure(
+                    mock.url,
+                    mock.token,
+                    Path(scratch) / "portal.db",
+                    concurrency=args.concurrency,
+                    requests=args.requests,
+                    seconds=args.load_seconds,
+                )
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(**launch_options())
-                print(f"journey x{args.runs}...", flush=True)
-                results["journey"] = journey.measure(browser, mock.url, api, args.runs)
-                browser.close()
-                print(f"monitor, {args.monitor_checks} checks...", flush=True)
-                results["monitor"] = monitor_cost.measure(
-                    playwright, mock.url, api, args.monitor_checks, Path(scratch) / "mon"
+                peer = None
+                if journey.PEER in args.kinds:
+                    print("starting the Playwright Test (Node) peer...", flush=True)
+                    peer = Peer(
+                        mock.url, mock.token, args.runs, Path(scratch) / "peer", PROJECT_ROOT
+                    )
+                with peer or nullcontext():
+                    print(f"journey x{args.runs} of each kind, in turn...", flush=True)
+                    figures = journey.measure(
+                        browser, mock.url, api, args.runs, peer, kinds=args.kinds
+                    )
+                if peer is not None:
+                    figures["peer"] = peer.figures()
+                print(f"observers' parts, {args.breakdown_runs} journeys...", flush=True)
+                figures["breakdown"] = breakdown.measure(
+                    browser, mock.url, api, synthetic_faker(), args.breakdown_runs
                 )
-        print("cold start...", flush=True)
-        results["cold_start"] = cold_start.measure(mock.url, PROJECT_ROOT)
+                figures["ratios"] = targets.ratios(figures)
+                figures["a11y_steps"] = targets.audited_steps(figures)
+                figures["targets"] = targets.assess(figures)
+                results["journey"] = figures
+                browser.close()
+                if "monitor" not in args.skip:
+                    print(f"monitor, {args.monitor_checks} checks...", flush=True)
+                    results["monitor"] = monitor_cost.measure(
+                        playwright, mock.url, api, args.monitor_checks, Path(scratch) / "mon"
+                    )
+        if "cold-start" not in args.skip:
+            print("cold start...", flush=True)
+            results["cold_start"] = cold_start.measure(mock.url, PROJECT_ROOT)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n")  # kept if the suite fails
     if args.suite:
@@ -78,30 +120,35 @@ def main() -> int:
 
 
 def table(r: dict) -> str:
-    j, p, m, c = r["journey"], r["portal"], r["monitor"], r["cold_start"]
-    last = m[f"at_check_{m['checks']}"]
-    lines = [
-        "journey (registration + activation), median seconds:",
-        *(
-            f"  {k:<28} {j[k]['median']:7.3f}  (min {j[k]['min']:.3f}, max {j[k]['max']:.3f})"
-            for k in journey.KINDS
-        ),
-        *(f"  {k:<33} {v:5.2f}x" for k, v in j["ratios"].items()),
-        f"mock portal at {r['concurrency']} connections ({p['home page']['client']}):",
-        *(
-            f"  {k:<24} {v['per_second']:8.0f}/s  p50 {v['p50_ms']:6.1f} ms  "
-            f"p99 {v['p99_ms']:6.1f} ms  errors {v['errors']}"
-            for k, v in p.items()
-        ),
-        f"  registrations stored: {p['registration form post']['stored']}"
-        f" of {p['registration form post']['posted']} posted",
-        f"monitor, {m['checks']} checks: {m['check_s']:.3f}s per check, bare flow "
-        f"{m['bare_flow_s']:.3f}s, overhead {m['overhead']:+.1%}, memory growth "
-        f"{m['memory_growth']:+.1%}, browser processes over checks 1-10 "
-        f"{_span(m['at_check_10'])}, over the last 10 {_span(last)}",
-        f"cold start: sentinel run --flow registration {c['sentinel_run_registration_s']:.1f}s,"
-        f" first page {c['first_page_s']:.2f}s",
-    ]
+    lines = _journey_lines(r["journey"])
+    if "portal" in r:
+        p = r["portal"]
+        lines += [
+            f"mock portal at {r['concurrency']} connections ({p['home page']['client']}):",
+            *(
+                f"  {k:<24} {v['per_second']:8.0f}/s  p50 {v['p50_ms']:6.1f} ms  "
+                f"p99 {v['p99_ms']:6.1f} ms  errors {v['errors']}"
+                for k, v in p.items()
+            ),
+            f"  registrations stored: {p['registration form post']['stored']}"
+            f" of {p['registration form post']['posted']} posted",
+        ]
+    if "monitor" in r:
+        m = r["monitor"]
+        last = m[f"at_check_{m['checks']}"]
+        lines.append(
+            f"monitor, {m['checks']} check{'s' if m['checks'] != 1 else ''}: "
+            f"{m['check_s']:.3f}s per check, bare flow "
+            f"{m['bare_flow_s']:.3f}s, overhead {m['overhead']:+.1%}, memory growth "
+            f"{m['memory_growth']:+.1%}, browser processes over checks 1-10 "
+            f"{_span(m['at_check_10'])}, over the last 10 {_span(last)}"
+        )
+    if "cold_start" in r:
+        c = r["cold_start"]
+        lines.append(
+            f"cold start: sentinel run --flow registration {c['sentinel_run_registration_s']:.1f}s,"
+            f" first page {c['first_page_s']:.2f}s"
+        )
     if "suite" in r:
         s = r["suite"]
         lines.append(
@@ -110,6 +157,103 @@ def table(r: dict) -> str:
             f"{s['serial_busy_cores']:.2f} cores busy, so at most {s['speed_up_bound']:.2f}x"
         )
     return "\n".join(lines)
+
+
+def _journey_lines(j: dict) -> list[str]:
+    kinds = [k for k in journey.KINDS if k in j]
+    lines = [
+        f"journey (registration + activation), median seconds, {j['runs']} of each kind in turn:",
+        *(
+            f"  {k:<28} {j[k]['median']:7.3f}  (min {j[k]['min']:.3f}, max {j[k]['max']:.3f})"
+            for k in kinds
+        ),
+    ]
+    if "peer" in j:
+        node = j["peer"]
+        lines.append(
+            f"  ({journey.PEER}: @playwright/test {node['version']} in Node; from its command "
+            f"to its first journey {node['start_to_first_journey_s']:.2f}s, left out above)"
+        )
+    lines += [f"  {k:<38} {v:5.2f}x" for k, v in j["ratios"].items()]
+    t = j["targets"]
+    lines.append("cost targets:")
+    if "screenshots_vs_playwright_test" in t:
+        shots = t["screenshots_vs_playwright_test"]
+        lines.append(
+            f"  default screenshots vs Playwright Test {shots['figure']:5.2f}x (at most "
+            f"{shots['at_most']:.2f}x): {_met(shots)}"
+        )
+    if "vitals_added" in t:
+        vitals = t["vitals_added"]
+        lines.append(
+            f"  Web Vitals add                         {vitals['figure']:+6.1%} (under "
+            f"{vitals['under']:.0%}): {_met(vitals)}"
+        )
+    if "a11y_worst_step" in t:
+        audit = t["a11y_worst_step"]
+        lines.append(
+            f"  accessibility audit, worst step        {audit['figure']:5.2f}x at "
+            f"{audit['step']} (at most {audit['at_most']:.0f}x): {_met(audit)}"
+        )
+    if not all(target["met"] for target in t.values()):
+        lines += _where_the_time_goes(j)
+    return lines
+
+
+def _met(target: dict) -> str:
+    return "met" if target["met"] else "NOT MET"
+
+
+STEP_COLUMNS = (
+    ("harness", "harness"),
+    ("+shots", "harness+screenshots"),
+    ("+a11y", "harness+a11y"),
+    ("+vitals", "harness+vitals"),
+    ("jpeg", "jpeg_s"),
+    ("masked", "masked_jpeg_s"),
+    ("png", "png_s"),
+    ("print", "fingerprint_s"),
+    ("inject", "axe_inject_s"),
+    ("axe run", "axe_run_s"),
+)
+
+
+def _where_the_time_goes(j: dict) -> list[str]:
+    lines = ["where the time goes, from the peer to the harness with its default screenshots:"]
+    before = None
+    for label, seconds in targets.decomposition(j):
+        step = "" if before is None else f"  {seconds - before:+.3f}"
+        lines.append(f"  {label:<48} {seconds:7.3f}{step}")
+        before = seconds
+    parts = j["breakdown"]["per_screen"]
+    if parts:
+        found = [f"{name} {parts[key] * 1000:.0f}" for name, key in STEP_COLUMNS if key in parts]
+        lines.append(
+            f"  per screen, median ms: {', '.join(found)} (masked: the JPEG with the secrets "
+            "painted over; print: the screen's fingerprint)"
+        )
+    lines.append(
+        "  per step, median ms (the kinds: each step with what its observers did after it; "
+        "then the parts, by hand):"
+    )
+    lines.append("  " + f"{'step':<16}" + "".join(f"{name:>8}" for name, _ in STEP_COLUMNS))
+    for row in targets.step_table(j):
+        cells = "".join(
+            f"{row[key] * 1000:8.0f}" if row.get(key) is not None else f"{'':>8}"
+            for _, key in STEP_COLUMNS
+        )
+        lines.append(f"  {row['step']:<16}{cells}")
+    return lines
+
+
+def _kinds(text: str) -> tuple[str, ...]:
+    chosen = tuple(kind.strip() for kind in text.split(",") if kind.strip())
+    unknown = [kind for kind in chosen if kind not in journey.KINDS]
+    if unknown or not chosen:
+        raise argparse.ArgumentTypeError(
+            f"unknown kind {', '.join(unknown) or '(none)'}; known: {', '.join(journey.KINDS)}"
+        )
+    return tuple(kind for kind in journey.KINDS if kind in chosen)  # in the usual order
 
 
 def _span(mark: dict) -> str:

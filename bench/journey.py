@@ -1,10 +1,15 @@
 """Registration + activation: the harness against a bare Playwright script and plain HTTP.
 
 All in one run, against the same mock, in the same warm browser, so the ratios compare like
-with like: the harness without observers; the harness with the Allure observer's masked
-screenshots, by default (a picture as each screen is left) and one per step; the same clicks
-and fills as a bare script (the floor for a browser); and the same journey as HTTP form posts
-(the server's own share).
+with like: the harness without observers; with the Allure observer's masked screenshots, by
+default (a picture as each screen is left) and one per step; with the accessibility audit;
+with Web Vitals; the same clicks and fills as a bare script (the floor for a browser), alone
+and with the production guard the harness puts on its contexts; and the same journey as HTTP
+form posts (the server's own share); and the Playwright Test peer (``bench.peer``), the bare
+script's journey in Node, whose journeys are timed there.
+
+Every harness kind carries a ``StepClock`` last, so each documented step's time includes what
+the observers before it did after that step: the per-step comparison of ``bench.targets``.
 """
 
 from __future__ import annotations
@@ -12,33 +17,66 @@ from __future__ import annotations
 import re
 import time
 from collections import defaultdict
+from collections.abc import Callable, Sequence
+from statistics import median
 
 import httpx
 from playwright.sync_api import Browser, Page
 
+from bench.peer import Peer
 from bench.stats import summary
 from fixtures.allure_observer import AllureObserver
 from flows.context import Citizen, CodeRequest, Run
-from flows.flow import Step
+from flows.flow import Flow, Step
+from flows.guard import guard_context
 from flows.runner import Observer, StepResult
+from runtime.accessibility import AccessibilityObserver
 from runtime.citizens import provision, synthetic_faker
 from runtime.codes import OutboxCodes
 from runtime.journey import Journey, context_options
 from runtime.testapi import TestControl
+from runtime.vitals import VitalsObserver
 
-KINDS = ("bare", "harness", "harness+screenshots", "harness+screenshot-per-step", "http")
+PEER = "playwright-test"
+KINDS = (
+    PEER,
+    "bare",
+    "bare+guard",
+    "harness",
+    "harness+screenshots",
+    "harness+screenshot-per-step",
+    "harness+a11y",
+    "harness+vitals",
+    "http",
+)
+# The observers of each harness kind, made anew for each journey (an accessibility observer
+# with a cache of its own, as a monitor check has: every screen is audited).
+OBSERVERS: dict[str, Callable[[], list[Observer]]] = {
+    "harness": list,
+    "harness+screenshots": lambda: [AllureObserver()],
+    "harness+screenshot-per-step": lambda: [AllureObserver(screenshots="every")],
+    "harness+a11y": lambda: [AccessibilityObserver()],
+    "harness+vitals": lambda: [VitalsObserver()],
+}
 
 
 class StepClock(Observer):
+    """Each step's time as the journey sees it: from the end of the step before (or the start
+    of the flow) to the end of this one, what the observers before the clock did included."""
+
     def __init__(self) -> None:
         self.durations: dict[str, list[float]] = defaultdict(list)
         self.flow = ""
+        self._mark = 0.0
 
-    def flow_started(self, flow, run) -> None:
+    def flow_started(self, flow: Flow, run: Run) -> None:
         self.flow = flow.name
+        self._mark = time.perf_counter()
 
     def step_finished(self, step: Step, run: Run, result: StepResult) -> None:
-        self.durations[f"{self.flow} {step.number}"].append(result.duration_s)
+        now = time.perf_counter()
+        self.durations[f"{self.flow} {step.number}"].append(now - self._mark)
+        self._mark = now
 
 
 def harness(page: Page, url: str, citizen: Citizen, api: TestControl, observers) -> None:
@@ -46,7 +84,8 @@ def harness(page: Page, url: str, citizen: Citizen, api: TestControl, observers)
 
 
 def bare(page: Page, url: str, citizen: Citizen, api: TestControl) -> None:
-    """The same journey as a plain script: the fewest calls a browser needs."""
+    """The same journey as a plain script: the fewest calls a browser needs (the Playwright
+    Test peer, bench/playwright_test/registration.spec.mjs, makes the same ones)."""
     role = page.get_by_role
     page.goto(url)
     role("button", name="Iniciar sessão").click()
@@ -77,6 +116,13 @@ def bare(page: Page, url: str, citizen: Citizen, api: TestControl) -> None:
         "link", name="pode efetuar o acesso na Segurança Social Direta com a sua palavra-passe"
     ).click()
     page.get_by_label("Palavra-passe", exact=True).wait_for()
+
+
+def bare_guarded(page: Page, url: str, citizen: Citizen, api: TestControl) -> None:
+    """The bare script in a context with the harness's production guard: what the guard
+    costs, apart from everything else the harness does."""
+    guard_context(page.context)
+    bare(page, url, citizen, api)
 
 
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -115,35 +161,72 @@ def http(url: str, citizen: Citizen, api: TestControl) -> None:
         )
 
 
-def measure(browser: Browser, url: str, api: TestControl, runs: int) -> dict:
+def measure(
+    browser: Browser,
+    url: str,
+    api: TestControl,
+    runs: int,
+    peer: Peer | None,
+    kinds: Sequence[str] = KINDS,
+) -> dict:
+    """``runs`` journeys of each of ``kinds``, interleaved (the peer's run in Node)."""
     fake = synthetic_faker()
     samples: dict[str, list[float]] = defaultdict(list)
-    clock = StepClock()
+    clocks = {kind: StepClock() for kind in OBSERVERS if kind in kinds}
+    audits: dict[str, list[float]] = defaultdict(list)
+    audited: set[str] = set()
     for _ in range(runs):
-        for kind in KINDS:
+        for kind in kinds:
             citizen = provision(api, fake, channel="sms")
+            if kind == PEER:
+                assert peer is not None
+                samples[kind].append(peer.journey(citizen))
+                continue
+            if kind == "http":
+                started = time.perf_counter()
+                http(url, citizen, api)
+                samples[kind].append(time.perf_counter() - started)
+                continue
             context = browser.new_context(**context_options())
             page = context.new_page()
+            observers = [*OBSERVERS[kind](), clocks[kind]] if kind in OBSERVERS else []
             started = time.perf_counter()
             if kind == "bare":
                 bare(page, url, citizen, api)
-            elif kind == "harness":
-                harness(page, url, citizen, api, [clock])
-            elif kind == "harness+screenshots":
-                harness(page, url, citizen, api, [AllureObserver()])
-            elif kind == "harness+screenshot-per-step":
-                harness(page, url, citizen, api, [AllureObserver(screenshots="every")])
+            elif kind == "bare+guard":
+                bare_guarded(page, url, citizen, api)
             else:
-                http(url, citizen, api)
+                harness(page, url, citizen, api, observers)
             samples[kind].append(time.perf_counter() - started)
             context.close()
-    result = {kind: summary(values) for kind, values in samples.items()}
-    floor = result["bare"]["median"]
-    result["ratios"] = {
-        "harness/bare": result["harness"]["median"] / floor,
-        "harness+screenshots/bare": result["harness+screenshots"]["median"] / floor,
-        "harness+screenshot-per-step/bare": result["harness+screenshot-per-step"]["median"] / floor,
-        "http/bare": result["http"]["median"] / floor,
-    }
-    result["steps"] = {name: summary(values)["median"] for name, values in clock.durations.items()}
+            for observer in observers:
+                if isinstance(observer, AccessibilityObserver):
+                    _collect_audits(observer, audits, audited)
+    result: dict = {kind: summary(values) for kind, values in samples.items()}
+    result["runs"] = runs
+    result["step_kinds"] = {kind: _medians(clock.durations) for kind, clock in clocks.items()}
+    # The documented steps in order; their medians without observers, as before.
+    result["steps"] = next(iter(result["step_kinds"].values()), {})
+    if "harness" in result["step_kinds"]:
+        result["steps"] = result["step_kinds"]["harness"]
+    result["audit_s"] = _medians(audits)
+    # The steps whose screen was audited (not a step that typed into the screen before it,
+    # nor one seen earlier in the journey): those the audit adds to.
+    result["audited_steps"] = sorted(audited, key=list(result["steps"]).index)
     return result
+
+
+def _collect_audits(
+    observer: AccessibilityObserver, seconds: dict[str, list[float]], audited: set[str]
+) -> None:
+    for audit in observer.audits:
+        name = f"{audit.flow} {audit.step}"
+        if audit.error:
+            raise RuntimeError(f"the accessibility audit of step {name} failed: {audit.error}")
+        seconds[name].append(audit.seconds)
+        if not audit.same_as and not audit.cached:
+            audited.add(name)
+
+
+def _medians(durations: dict[str, Sequence[float]]) -> dict[str, float]:
+    return {name: median(values) for name, values in durations.items()}
