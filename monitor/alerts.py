@@ -3,6 +3,11 @@
 No repeats while a check stays down, only reminders at a set period; nothing at all during a
 declared maintenance window. The policy is pure: it takes outcomes and returns notifications,
 so it is tested without a clock or a network.
+
+A new serious or critical accessibility violation (one the baseline does not accept) goes
+through the same policy, on its own: it alerts after N consecutive checks that found it at its
+step, and recovers after M checks that audited that step and did not. It never makes the check
+fail: the check's own alerts, and its uptime, are about the portal working.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from typing import Literal
 
 import httpx
 
+from monitor.results import CheckResult
+
 log = logging.getLogger("monitor.alerts")
 
 Kind = Literal["firing", "reminder", "resolved"]
+A11Y_REASON = "accessibility"
 
 
 @dataclass(frozen=True)
@@ -27,14 +35,36 @@ class AlertPolicy:
 
 
 @dataclass(frozen=True)
+class Violated:
+    """A new serious or critical accessibility violation: this rule at this step of this
+    flow. The step by its documented title, the rule by axe-core's id."""
+
+    flow: str
+    step: str
+    title: str
+    rule: str
+    impact: str
+    help_url: str = ""
+
+    @property
+    def where(self) -> str:
+        """``the screen after step 5. Li e aceito ... of registration``: the screen that step
+        left the browser on, where the audit found it."""
+        return f"the screen after step {self.title or self.step} of {self.flow}"
+
+
+@dataclass(frozen=True)
 class Notification:
     kind: Kind
     check: str
     reason: str
     since: datetime
     at: datetime
+    violation: Violated | None = None  # an accessibility alert's; None for a failing check
 
     def text(self) -> str:
+        if self.violation is not None:
+            return self._violation_text(self.violation)
         if self.kind == "resolved":
             return (
                 f"RESOLVED: {self.check} works again (down since {self.since:%Y-%m-%d %H:%M} UTC)."
@@ -44,9 +74,23 @@ class Notification:
             f"{prefix}: {self.check} fails ({self.reason}) since {self.since:%Y-%m-%d %H:%M} UTC."
         )
 
+    def _violation_text(self, v: Violated) -> str:
+        since = f"{self.since:%Y-%m-%d %H:%M} UTC"
+        if self.kind == "resolved":
+            return (
+                f"RESOLVED: {self.check}: the accessibility violation {v.rule} is gone from "
+                f"{v.where} (found since {since})."
+            )
+        prefix = "FIRING" if self.kind == "firing" else "STILL FIRING"
+        link = f" {v.help_url}" if v.help_url else ""
+        return (
+            f"{prefix}: {self.check}: new {v.impact} accessibility violation {v.rule} on "
+            f"{v.where} since {since}, not in the baseline (the check itself works).{link}"
+        )
+
     def payload(self) -> dict[str, str]:
         """JSON for a webhook; ``text`` makes it Slack-compatible as it is."""
-        return {
+        body = {
             "text": self.text(),
             "status": self.kind,
             "check": self.check,
@@ -54,6 +98,11 @@ class Notification:
             "since": self.since.isoformat(),
             "at": self.at.isoformat(),
         }
+        if self.violation is not None:
+            v = self.violation
+            body.update(flow=v.flow, step=v.step, rule=v.rule, impact=v.impact)
+            body.update(help_url=v.help_url)
+        return body
 
 
 @dataclass
@@ -67,9 +116,20 @@ class _CheckState:
 
 
 @dataclass
+class _ViolationState(_CheckState):
+    violated: Violated | None = None  # as last seen, for the recovery's message
+
+
+# An accessibility alert's key: the check that found it, the flow, the step and the rule.
+ViolationKey = tuple[str, str, str, str]
+Event = list[tuple[Kind, datetime]]  # what to notify, each with since when
+
+
+@dataclass
 class Alerter:
     policy: AlertPolicy = field(default_factory=AlertPolicy)
     states: dict[str, _CheckState] = field(default_factory=dict)
+    violations: dict[ViolationKey, _ViolationState] = field(default_factory=dict)
 
     def observe(
         self, check: str, ok: bool, at: datetime, reason: str = "", maintenance: bool = False
@@ -78,25 +138,54 @@ class Alerter:
         if maintenance:
             return []  # a declared window: no alerts, and the streaks are left as they were
         state = self.states.setdefault(check, _CheckState())
-        if ok:
-            return self._success(check, state, at)
-        return self._failure(check, state, at, reason)
+        event = self._success(state, at) if ok else self._failure(state, at, reason)
+        return [Notification(kind, check, state.reason, since, at) for kind, since in event]
 
-    def _success(self, check: str, state: _CheckState, at: datetime) -> list[Notification]:
+    def observe_accessibility(
+        self, result: CheckResult, maintenance: bool = False
+    ) -> list[Notification]:
+        """Feed one check's new serious or critical accessibility violations: each present
+        counts against its rule at its step; each step audited without one it had counts for
+        it. A step the check did not reach or audit changes nothing."""
+        if maintenance:
+            return []
+        check, at = result.check, result.started_at
+        present = {
+            (check, step.flow, step.step, finding.rule): Violated(
+                step.flow, step.step, step.title, finding.rule, finding.impact, finding.help_url
+            )
+            for step, finding in result.new_violations()
+            if finding.blocking
+        }
+        audited = {(s.flow, s.step) for s in result.steps if s.a11y and s.a11y.audited}
+        notes = []
+        for key, violated in present.items():
+            state = self.violations.setdefault(key, _ViolationState())
+            state.violated = violated
+            for kind, since in self._failure(state, at, A11Y_REASON):
+                notes.append(Notification(kind, check, A11Y_REASON, since, at, violated))
+        for key, state in list(self.violations.items()):
+            if key in present or key[0] != check or key[1:3] not in audited:
+                continue
+            for kind, since in self._success(state, at):
+                notes.append(Notification(kind, check, A11Y_REASON, since, at, state.violated))
+            if not state.firing and state.first_failure is None:
+                del self.violations[key]  # gone, and nothing to recover from: forgotten
+        return notes
+
+    def _success(self, state: _CheckState, at: datetime) -> Event:
         state.successes += 1
         state.failures = 0
         if state.firing and state.successes >= self.policy.successes_to_recover:
             state.firing = False
             since = state.first_failure or at
             state.first_failure = None
-            return [Notification("resolved", check, state.reason, since, at)]
+            return [("resolved", since)]
         if not state.firing:
             state.first_failure = None
         return []
 
-    def _failure(
-        self, check: str, state: _CheckState, at: datetime, reason: str
-    ) -> list[Notification]:
+    def _failure(self, state: _CheckState, at: datetime, reason: str) -> Event:
         state.failures += 1
         state.successes = 0
         state.reason = reason
@@ -104,11 +193,11 @@ class Alerter:
         if not state.firing and state.failures >= self.policy.failures_to_alert:
             state.firing = True
             state.last_notified = at
-            return [Notification("firing", check, reason, state.first_failure, at)]
+            return [("firing", state.first_failure)]
         due = state.last_notified and at - state.last_notified >= self.policy.reminder_every
         if state.firing and due:
             state.last_notified = at
-            return [Notification("reminder", check, reason, state.first_failure, at)]
+            return [("reminder", state.first_failure)]
         return []
 
 

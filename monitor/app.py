@@ -16,14 +16,16 @@ from playwright.sync_api import sync_playwright
 
 from flows import catalog
 from monitor.alerts import Alerter, AlertPolicy
-from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
+from monitor.executor import A11Y_MONITOR_MODES, CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
-from monitor.results import CodeTiming
+from monitor.results import CheckResult, CodeTiming, Finding, StepTiming
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
+from runtime.accessibility import Baseline
 from runtime.browser import blocks_production
 from runtime.codes import CodeSettings, open_codes
 from runtime.journey import needs_test_control
+from runtime.network import Network, check_network
 from runtime.targets import Target, open_target, resolve_target
 from runtime.tokens import TOKEN_ENV
 from runtime.usage import UsageError
@@ -80,6 +82,9 @@ class Options:
     connect: str | None = None  # a Playwright browser server instead of a local Chromium
     codes: CodeSettings = field(default_factory=CodeSettings)  # where the codes come from
     channel: str = "sms"  # how the checks' citizens get their codes: sms or email
+    a11y: str = "report"  # off, or report (metrics, status page, alerts): A11Y_MONITOR_MODES
+    a11y_baseline: Path | None = None  # the violations accepted (`sentinel audit`'s file)
+    network: Network | None = None  # a slow or vanishing network the checks run on
 
     def checks(self) -> list[CheckSpec]:
         return [
@@ -98,14 +103,46 @@ def validate(options: Options) -> None:
     unknown = [f for f in options.flows if f not in catalog.FLOWS]
     if unknown:
         raise UsageError(f"unknown flow {unknown[0]!r}; flows: {', '.join(catalog.FLOWS)}")
+    if options.a11y not in A11Y_MONITOR_MODES:
+        raise UsageError(f"--a11y takes {' or '.join(A11Y_MONITOR_MODES)}, not {options.a11y!r}")
+    if options.a11y_baseline is not None and options.a11y == "off":
+        raise UsageError("--a11y-baseline needs the audits that --a11y off turns off")
+    _check_network(options)
     # Read as the browser will read it, and refused for checks that write on production,
     # before a port is bound or anything starts.
     options.target = resolve_target(options.target, catalog.with_prerequisites(options.flows))
 
 
+def _check_network(options: Options) -> None:
+    """An ``offline-after`` must cut the network in at least one check (each runs its flow
+    after its prerequisites); the checks whose flows lack the step run online."""
+    refusals = []
+    for flow in options.flows:
+        try:
+            check_network(options.network, catalog.with_prerequisites([flow]))
+        except UsageError as refused:
+            refusals.append(refused)
+        else:
+            return
+    if refusals:
+        raise UsageError(f"--network {refusals[0]}")
+
+
+def baseline(options: Options) -> Baseline:
+    """The accessibility baseline the checks compare with: empty (every violation is new)
+    without ``--a11y-baseline``; a file that is not one is refused, naming it."""
+    if options.a11y_baseline is None:
+        return Baseline()
+    try:
+        return Baseline.load(options.a11y_baseline)
+    except ValueError as error:
+        raise UsageError(f"--a11y-baseline: {error}") from None
+
+
 def run(options: Options) -> int:
     """Run the monitor; with ``once``, each check once, exit code 1 when any failed."""
     validate(options)
+    accepted = baseline(options)
     writable_folder(options.data)
     with contextlib.ExitStack() as stack:
         # Bound before the mock or a browser starts: a port in use stops nothing half-started.
@@ -122,11 +159,15 @@ def run(options: Options) -> int:
                 announce=lambda url: print(f"Bundled mock portal: {url}"),
             )
         )
-        return _watch(options, target, server, stack)
+        return _watch(options, target, server, stack, accepted)
 
 
 def _watch(
-    options: Options, target: Target, server: StatusServer | None, stack: contextlib.ExitStack
+    options: Options,
+    target: Target,
+    server: StatusServer | None,
+    stack: contextlib.ExitStack,
+    accepted: Baseline,
 ) -> int:
     """Watch an open target until stopped (or once); ``stack`` closes what is opened here."""
     # The production portal has no test-control API (only read-only checks watch it).
@@ -157,6 +198,9 @@ def _watch(
             options.data / "evidence",
             codes_for=lambda _: codes,
             channel=options.channel,
+            a11y=options.a11y,
+            baseline=accepted,
+            network=options.network,
         ),
         checks=options.checks(),
         history=history,
@@ -180,6 +224,8 @@ def _once(monitor: Monitor) -> int:
         for code in r.codes:
             tried = f" (try {code.attempt} of {r.attempts})" if r.attempts > 1 else ""
             print(f"{'':<{width}}  {_delivery_line(code)}{tried}")
+        for line in _a11y_lines(r):
+            print(f"{'':<{width}}  {line}")
     print(f"History: {monitor.history.path}")
     return 0 if all(r.ok for r in results) else 1
 
@@ -193,6 +239,22 @@ def _delivery_line(code: CodeTiming) -> str:
     else:
         took = f"{code.seconds:.1f} s"
     return f"the {code.purpose} code by {code.channel} ({code.flow}): {took}"
+
+
+def _a11y_lines(result: CheckResult) -> list[str]:
+    """What the check's audits found that the baseline does not accept, a line each."""
+    return [_violation_line(step, finding) for step, finding in result.new_violations()]
+
+
+def _violation_line(step: StepTiming, finding: Finding) -> str:
+    """``new accessibility violation on the screen after step 5. ... of registration:
+    image-alt (critical, 1 element) https://...``."""
+    count = f"{finding.nodes} element{'' if finding.nodes == 1 else 's'}"
+    return (
+        f"new accessibility violation on the screen after step {step.title or step.step} of "
+        f"{step.flow}: "
+        f"{finding.rule} ({finding.impact}, {count}) {finding.help_url}".rstrip()
+    )
 
 
 def writable_folder(folder: Path) -> None:

@@ -46,18 +46,26 @@ from flows.errors import (
 from flows.flow import Flow, Step
 from flows.runner import Observer, StepResult
 from monitor import evidence
-from monitor.results import CheckResult, CodeTiming, StepTiming
+from monitor.results import CheckResult, CodeTiming, Finding, StepA11y, StepTiming
 from runtime import owned_chromium
+from runtime.accessibility import AccessibilityObserver, AuditCache, Baseline, StepAudit
 from runtime.browser import connect_headers, find_chromium, launch_args, launch_options
 from runtime.citizens import synthetic_faker
 from runtime.codes import OutboxCodes
 from runtime.journey import Journey, NeedsTestControl, citizen_for, context_options
 from runtime.masking import masked_screenshot
+from runtime.network import Network
 from runtime.testapi import TestControl, TokenRefused
+from runtime.vitals import VitalsObserver
 
 log = logging.getLogger("monitor.executor")
 HANG_GRACE_S = 5.0  # beyond a check's time limit, before its browser is declared hung
 NO_API_CODES = NoCodes("this target has no test-control API")
+STEP_LIMIT_S = 30.0  # a step's time limit, at most (a check's own limit may be shorter)
+# What the monitor does with accessibility: nothing, or report (metrics, status page, alerts
+# on new serious or critical violations). A violation never fails a check: uptime is the
+# portal's availability, and the alert says what is wrong where.
+A11Y_MONITOR_MODES = ("off", "report")
 
 
 @dataclass(frozen=True)
@@ -78,29 +86,81 @@ class CheckSpec:
 
 
 class _Timings(Observer):
-    def __init__(self, check: str) -> None:
+    """Each step's timing, with what the Web Vitals and accessibility observers (told of the
+    step before this one) found on its screen."""
+
+    def __init__(
+        self,
+        check: str,
+        vitals: VitalsObserver | None = None,
+        audits: AccessibilityObserver | None = None,
+        baseline: Baseline | None = None,
+    ) -> None:
         self.check = check
         self.steps: list[StepTiming] = []
         self.codes: list[CodeTiming] = []
         self.flow = ""
+        self.vitals = vitals
+        self.audits = audits
+        self.baseline = baseline or Baseline()
 
     def flow_started(self, flow: Flow, run: Run) -> None:
         self.flow = flow.name
 
     def step_finished(self, step: Step, run: Run, result: StepResult) -> None:
+        measured = self.vitals.latest() if self.vitals else None
+        if measured is not None and (measured.flow, measured.step) != (self.flow, step.number):
+            measured = None  # the observer failed on this step: an older step's figures
         self.steps.append(
-            StepTiming(self.flow, step.number, result.duration_s, result.passed, step.title)
+            StepTiming(
+                self.flow,
+                step.number,
+                result.duration_s,
+                result.passed,
+                step.title,
+                vitals=measured,
+                a11y=self._a11y(step, result),
+            )
         )
         d = result.code_delivery
         if d is not None:
             # The flow whose step typed the code, a prerequisite's included, as for steps.
             self.codes.append(CodeTiming(self.flow, d.purpose, d.channel, d.arrived, d.seconds))
 
+    def _a11y(self, step: Step, result: StepResult) -> StepA11y | None:
+        """The audit of the step's screen; None for a failed step, whose screen is not the one
+        documented (an error page's violations are not the portal's screen's)."""
+        audit = self.audits.latest() if self.audits else None
+        if (
+            not result.passed
+            or audit is None
+            or (audit.flow, audit.step) != (self.flow, step.number)
+        ):
+            return None
+        return StepA11y(findings(audit, self.baseline), audit.same_as, audit.error)
+
     def detour(self, step: Step, run: Run, detour: Detour) -> None:
         # Named for the check the operator scheduled, and the flow it was in (a prerequisite's
         # detour is still this check's).
         where = "" if self.flow == self.check else f"{self.flow} "
         log.info("check %s, %sstep %s: %s", self.check, where, step.number, detour.note("en"))
+
+
+def findings(audit: StepAudit, baseline: Baseline) -> tuple[Finding, ...]:
+    """What the monitor keeps of an audit: each rule, its impact, how many elements, its help
+    (no selectors), and whether the baseline accepts it at this step."""
+    new = {violation.rule for _, violation in baseline.new([audit])}
+    return tuple(
+        Finding(
+            v.rule[:100],
+            v.impact,
+            v.nodes,
+            v.help[:300],
+            v.help_url[:300],
+            new=v.rule in new,
+        )
+        for v in audit.violations
+    )
 
 
 class WarmBrowser:
@@ -218,6 +278,9 @@ class CheckExecutor:
         codes_for: Callable[[TestControl], CodeSource] = OutboxCodes,
         keep_evidence: int = 50,
         channel: str = "sms",
+        a11y: str = "report",
+        baseline: Baseline | None = None,
+        network: Network | None = None,
     ):
         self.browser = browser
         self.base_url = base_url
@@ -228,15 +291,35 @@ class CheckExecutor:
         self.keep_evidence = keep_evidence
         # How the synthetic citizens get their codes: their contacts offer this channel first.
         self.channel = channel
+        # Accessibility: "off" or "report" (A11Y_MONITOR_MODES); violations the baseline
+        # accepts are reported but not new.
+        if a11y not in A11Y_MONITOR_MODES:
+            raise ValueError(f"the monitor's accessibility mode is off or report, not {a11y!r}")
+        self.a11y = a11y
+        self.baseline = baseline or Baseline()
+        # A slow or vanishing network the checks run on; their time limits scale with it.
+        self.network = network
         self.fake = synthetic_faker()
 
+    def limits(self, spec: CheckSpec) -> CheckSpec:
+        """``spec`` with its time limit and degraded threshold scaled to the network: on slow
+        3G a screen takes seconds, which is slow for a citizen, not an outage."""
+        factor = self.network.timeout_factor if self.network else 1.0
+        if factor == 1.0:
+            return spec
+        return replace(spec, timeout_s=spec.timeout_s * factor, degraded_s=spec.degraded_s * factor)
+
     def run(self, spec: CheckSpec) -> CheckResult:
+        spec = self.limits(spec)
         started_at = datetime.now(UTC)
         started = time.perf_counter()
         result: CheckResult | None = None
         codes: list[CodeTiming] = []
+        # Audits of this check only: a portal that changed is seen at the next check (the
+        # cache knows a screen by its markup, not by its style sheets' contents).
+        cache = AuditCache()
         for attempt in range(1, spec.retries + 2):
-            result = self._guarded_attempt(spec, started_at, attempt)
+            result = self._guarded_attempt(spec, started_at, attempt, cache)
             # Every try's codes: a code that never came is counted even when a retry passed.
             codes += [replace(code, attempt=attempt) for code in result.codes]
             if result.ok:
@@ -253,7 +336,9 @@ class CheckExecutor:
             result.message = f"the check took {result.duration_s:.1f}s, over {spec.timeout_s}s"
         return result
 
-    def _guarded_attempt(self, spec: CheckSpec, started_at: datetime, attempt: int) -> CheckResult:
+    def _guarded_attempt(
+        self, spec: CheckSpec, started_at: datetime, attempt: int, cache: AuditCache
+    ) -> CheckResult:
         """One attempt under a watchdog: a browser that hangs past the time limit is killed,
         which ends the attempt at once; the next check gets a new browser."""
         watchdog = threading.Timer(spec.timeout_s + HANG_GRACE_S, self.browser.kill)
@@ -261,7 +346,8 @@ class CheckExecutor:
         watchdog.start()
         began = time.perf_counter()
         try:
-            result = self._attempt(spec, started_at, attempt, time.monotonic() + spec.timeout_s)
+            deadline = time.monotonic() + spec.timeout_s
+            result = self._attempt(spec, started_at, attempt, deadline, cache)
         finally:
             watchdog.cancel()
         if self.browser.killed.is_set() and not result.ok:
@@ -279,12 +365,31 @@ class CheckExecutor:
             result.message = f"over the {spec.timeout_s:.0f}s limit: {result.message}"
         return result
 
+    def _observers(self, spec: CheckSpec, cache: AuditCache) -> tuple[list[Observer], _Timings]:
+        """The accessibility and Web Vitals observers, then the timings that read them (told
+        of each step after them, so their ``latest()`` is that step's)."""
+        audits = AccessibilityObserver(cache) if self.a11y != "off" else None
+        vitals = VitalsObserver()
+        timings = _Timings(spec.name, vitals, audits, self.baseline)
+        return [*([audits] if audits else []), vitals, timings], timings
+
+    def _step_limit_ms(self, spec: CheckSpec) -> float:
+        """Each step's time limit before the journey scales it to the network: at most the
+        check's own (already scaled) limit."""
+        factor = self.network.timeout_factor if self.network else 1.0
+        return min(spec.timeout_s, STEP_LIMIT_S * factor) / factor * 1000
+
     def _attempt(
-        self, spec: CheckSpec, started_at: datetime, attempt: int, deadline: float
+        self,
+        spec: CheckSpec,
+        started_at: datetime,
+        attempt: int,
+        deadline: float,
+        cache: AuditCache,
     ) -> CheckResult:
         """One try of the check; ``deadline`` (monotonic): its time limit, which a wait for a
         code never outlasts (the browser's watchdog would end the try without its evidence)."""
-        timings = _Timings(spec.name)
+        observers, timings = self._observers(spec, cache)
         context = page = None
         traced = False
         citizen = NOBODY
@@ -302,7 +407,11 @@ class CheckExecutor:
             source = self.codes_for(self.api) if self.api else NO_API_CODES
             codes = _Remembered(source, handed, deadline)
             journey = Journey(
-                self.base_url, codes, [timings], timeout_ms=min(spec.timeout_s, 30.0) * 1000
+                self.base_url,
+                codes,
+                observers,
+                timeout_ms=self._step_limit_ms(spec),
+                network=self.network,
             )
             journey.run(page, spec.flow, citizen)
             if traced:

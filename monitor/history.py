@@ -1,5 +1,6 @@
-"""The monitor's history in SQLite (WAL): every check with its steps and its codes' delivery,
-kept across restarts. A database of an older monitor gains the tables it lacks on opening."""
+"""The monitor's history in SQLite (WAL): every check with its steps (their Web Vitals and
+accessibility) and its codes' delivery, kept across restarts. A database of an older monitor
+gains the tables it lacks on opening."""
 
 from __future__ import annotations
 
@@ -7,7 +8,8 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from monitor.results import NOT_DOWNTIME, CheckResult, CodeTiming, StepTiming
+from monitor.results import NOT_DOWNTIME, CheckResult, CodeTiming, Finding, StepA11y, StepTiming
+from runtime.vitals import StepVitals
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checks (
@@ -42,6 +44,39 @@ CREATE TABLE IF NOT EXISTS codes (
     attempt INTEGER NOT NULL DEFAULT 1
 );
 CREATE INDEX IF NOT EXISTS codes_by_check ON codes (check_id);
+-- A step's Web Vitals and accessibility, by its place among the check's steps (a flow that
+-- starts again after an expired session repeats its step numbers).
+CREATE TABLE IF NOT EXISTS step_vitals (
+    check_id INTEGER NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    loaded INTEGER NOT NULL,
+    ttfb_s REAL,
+    fcp_s REAL,
+    lcp_s REAL,
+    cls REAL,
+    inp_s REAL,
+    requests INTEGER NOT NULL,
+    transfer_bytes INTEGER NOT NULL,
+    PRIMARY KEY (check_id, position)
+);
+CREATE TABLE IF NOT EXISTS step_a11y (
+    check_id INTEGER NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    same_as TEXT NOT NULL,
+    error TEXT NOT NULL,
+    PRIMARY KEY (check_id, position)
+);
+CREATE TABLE IF NOT EXISTS a11y_findings (
+    check_id INTEGER NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    rule TEXT NOT NULL,
+    impact TEXT NOT NULL,
+    nodes INTEGER NOT NULL,
+    help TEXT NOT NULL,
+    help_url TEXT NOT NULL,
+    new INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS a11y_findings_by_check ON a11y_findings (check_id, position);
 """
 
 
@@ -93,7 +128,31 @@ class History:
                     for c in result.codes
                 ],
             )
+            self._record_steps(check_id, result.steps)
         return int(check_id)
+
+    def _record_steps(self, check_id: int, steps: list[StepTiming]) -> None:
+        """Each step's Web Vitals, accessibility and findings, by its position."""
+        vitals = [(n, s.vitals) for n, s in enumerate(steps) if s.vitals is not None]
+        self.conn.executemany(
+            "INSERT INTO step_vitals (check_id, position, loaded, ttfb_s, fcp_s, lcp_s, cls,"
+            " inp_s, requests, transfer_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(check_id, n, *_vitals_row(v)) for n, v in vitals],
+        )
+        audits = [(n, s.a11y) for n, s in enumerate(steps) if s.a11y is not None]
+        self.conn.executemany(
+            "INSERT INTO step_a11y (check_id, position, same_as, error) VALUES (?, ?, ?, ?)",
+            [(check_id, n, a.same_as, a.error) for n, a in audits],
+        )
+        self.conn.executemany(
+            "INSERT INTO a11y_findings (check_id, position, rule, impact, nodes, help, help_url,"
+            " new) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                (check_id, n, f.rule, f.impact, f.nodes, f.help, f.help_url, int(f.new))
+                for n, a in audits
+                for f in a.findings
+            ],
+        )
 
     def last(self, check: str) -> CheckResult | None:
         row = self.conn.execute(
@@ -134,12 +193,7 @@ class History:
         }
 
     def _result(self, row: sqlite3.Row) -> CheckResult:
-        steps = [
-            StepTiming(s["flow"], s["step"], s["duration_s"], bool(s["passed"]), s["title"])
-            for s in self.conn.execute(
-                "SELECT * FROM steps WHERE check_id = ? ORDER BY rowid", (row["id"],)
-            )
-        ]
+        steps = self._steps(row["id"])
         codes = [
             CodeTiming(
                 c["flow"],
@@ -167,5 +221,64 @@ class History:
             codes=codes,
         )
 
+    def _steps(self, check_id: int) -> list[StepTiming]:
+        vitals = {
+            v["position"]: v
+            for v in self.conn.execute("SELECT * FROM step_vitals WHERE check_id = ?", (check_id,))
+        }
+        audits = {
+            a["position"]: a
+            for a in self.conn.execute("SELECT * FROM step_a11y WHERE check_id = ?", (check_id,))
+        }
+        findings: dict[int, list[Finding]] = {}
+        for f in self.conn.execute(
+            "SELECT * FROM a11y_findings WHERE check_id = ? ORDER BY rowid", (check_id,)
+        ):
+            findings.setdefault(f["position"], []).append(
+                Finding(
+                    f["rule"], f["impact"], f["nodes"], f["help"], f["help_url"], bool(f["new"])
+                )
+            )
+        steps = []
+        rows = self.conn.execute(
+            "SELECT * FROM steps WHERE check_id = ? ORDER BY rowid", (check_id,)
+        )
+        for n, s in enumerate(rows):
+            v, a = vitals.get(n), audits.get(n)
+            steps.append(
+                StepTiming(
+                    s["flow"],
+                    s["step"],
+                    s["duration_s"],
+                    bool(s["passed"]),
+                    s["title"],
+                    vitals=_vitals(s, v) if v is not None else None,
+                    a11y=StepA11y(tuple(findings.get(n, ())), a["same_as"], a["error"])
+                    if a is not None
+                    else None,
+                )
+            )
+        return steps
+
     def close(self) -> None:
         self.conn.close()
+
+
+def _vitals_row(v: StepVitals) -> tuple[object, ...]:
+    return (int(v.loaded), v.ttfb_s, v.fcp_s, v.lcp_s, v.cls, v.inp_s, v.requests, v.transfer_bytes)
+
+
+def _vitals(step: sqlite3.Row, v: sqlite3.Row) -> StepVitals:
+    return StepVitals(
+        step["flow"],
+        step["step"],
+        step["title"],
+        loaded=bool(v["loaded"]),
+        ttfb_s=v["ttfb_s"],
+        fcp_s=v["fcp_s"],
+        lcp_s=v["lcp_s"],
+        cls=v["cls"],
+        inp_s=v["inp_s"],
+        requests=v["requests"],
+        transfer_bytes=v["transfer_bytes"],
+    )

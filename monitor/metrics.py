@@ -1,14 +1,26 @@
 """Prometheus metrics in the style of blackbox_exporter, from check results.
 
-Labels carry only check, flow and step names, failure reasons and a code's purpose and channel:
-never an NISS, a name, an email, a number or any other personal data.
+Labels carry only check, flow and step names (a step by its number), failure reasons, a code's
+purpose and channel, an accessibility impact and a Web Vital's name: never an NISS, a name, an
+email, a number or any other personal data.
+
+The per-step series are the last check's: a step the check did not reach (it failed before),
+or a figure it did not give (no interaction, no audit), has no series rather than an old value.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
-from monitor.results import REASONS, CheckResult, CodeTiming
+from monitor.results import REASONS, CheckResult, CodeTiming, StepTiming, new_violations
+from runtime.accessibility import IMPACTS
+from runtime.vitals import StepVitals
+
+Labels = tuple[str, ...]
+# The per-step gauges, by the names ``step_values`` gives their samples.
+STEP_GAUGES = ("duration", "success", "a11y", "a11y_new", "vital", "cls", "requests", "bytes")
 
 PREFIX = "portal_sentinel"
 # A code by email or SMS comes in seconds; a slow gateway takes minutes.
@@ -96,6 +108,49 @@ class Metrics:
             CODE_LABELS,
             registry=r,
         )
+        self.a11y_violations = Gauge(
+            f"{PREFIX}_a11y_violations",
+            "Accessibility rules (WCAG 2.1 A and AA, axe-core) the screen of each documented "
+            "step breaks, by impact, last check.",
+            ["flow", "step", "impact"],
+            registry=r,
+        )
+        # Impact is a label, so that a rule can page on new serious or critical ones only.
+        self.a11y_new = Gauge(
+            f"{PREFIX}_a11y_new_violations",
+            "Accessibility violations not in the baseline, per flow and impact, last check.",
+            ["flow", "impact"],
+            registry=r,
+        )
+        self.web_vital = Gauge(
+            f"{PREFIX}_step_web_vital_seconds",
+            "Web Vitals of each documented step, last check: ttfb, fcp and lcp of the page "
+            "load the step made, inp of its slowest interaction.",
+            ["flow", "step", "metric"],
+            registry=r,
+        )
+        # A score, not a time or a share of one: no unit suffix (and no _ratio: it can pass 1).
+        self.layout_shift = Gauge(
+            f"{PREFIX}_step_cumulative_layout_shift",
+            "Cumulative Layout Shift (unitless) of each documented step's screen so far, last "
+            "check.",
+            ["flow", "step"],
+            registry=r,
+        )
+        self.step_requests = Gauge(
+            f"{PREFIX}_step_requests",
+            "Requests the screen of each documented step made during the step, last check.",
+            ["flow", "step"],
+            registry=r,
+        )
+        self.step_bytes = Gauge(
+            f"{PREFIX}_step_transfer_bytes",
+            "Bytes transferred (compressed, cache hits 0) by those requests, last check.",
+            ["flow", "step"],
+            registry=r,
+        )
+        # Per check, per step gauge: the label sets its last result set (see _steps).
+        self._series: dict[str, dict[str, set[Labels]]] = {}
         self.up = Gauge(f"{PREFIX}_up", "The monitor itself is running.", registry=r)
         self.browser_restarts = Counter(
             f"{PREFIX}_browser_restarts", "Browsers replaced after a crash.", registry=r
@@ -115,10 +170,37 @@ class Metrics:
         else:
             reason = result.reason if result.reason in REASONS else "assertion"
             self.failures.labels(check, reason).inc()
-        for timing in result.steps:
-            self.step_duration.labels(timing.flow, timing.step).set(timing.duration_s)
-            self.step_success.labels(timing.flow, timing.step).set(1 if timing.passed else 0)
+        self._steps(check, result.steps)
         self._codes(result.codes)
+
+    def _step_gauges(self) -> dict[str, Gauge]:
+        return {
+            "duration": self.step_duration,
+            "success": self.step_success,
+            "a11y": self.a11y_violations,
+            "a11y_new": self.a11y_new,
+            "vital": self.web_vital,
+            "cls": self.layout_shift,
+            "requests": self.step_requests,
+            "bytes": self.step_bytes,
+        }
+
+    def _steps(self, check: str, steps: list[StepTiming]) -> None:
+        """Set the per-step series of this check's result, and remove those its last result
+        set that this one does not (unless another check's last result set them: two checks
+        run the registration flow)."""
+        values = step_values(steps)
+        gauges = self._step_gauges()
+        before = self._series.get(check, {})
+        self._series[check] = {name: set(found) for name, found in values.items()}
+        for name, found in values.items():
+            for labels, value in found.items():
+                gauges[name].labels(*labels).set(value)
+        others = [series for other, series in self._series.items() if other != check]
+        for name, labels_before in before.items():
+            kept = set(values[name]).union(*(series.get(name, set()) for series in others))
+            for labels in labels_before - kept:
+                gauges[name].remove(*labels)
 
     def _codes(self, codes: list[CodeTiming]) -> None:
         for code in codes:
@@ -131,3 +213,38 @@ class Metrics:
             elif code.seconds is not None:
                 self.code_delivery.labels(*labels).observe(code.seconds)
                 self.code_delivery_last.labels(*labels).set(code.seconds)
+
+
+def step_values(steps: Iterable[StepTiming]) -> dict[str, dict[Labels, float]]:
+    """Every per-step sample of a check's steps, by gauge (as ``Metrics._step_gauges`` names
+    them) and labels. A step that ran twice (a flow started again) counts as it last ran."""
+    steps = list(steps)
+    values: dict[str, dict[Labels, float]] = {name: {} for name in STEP_GAUGES}
+    for s in steps:
+        where = (s.flow, s.step)
+        values["duration"][where] = s.duration_s
+        values["success"][where] = 1 if s.passed else 0
+        if s.vitals is not None:
+            _vitals(values, where, s.vitals)
+        if s.a11y is not None and s.a11y.audited:
+            for impact, count in s.a11y.counts().items():
+                values["a11y"][(*where, impact)] = count
+            # Every flow audited has its new violations' series, zeros included: a first
+            # new one is then a change Prometheus sees.
+            for impact in IMPACTS:
+                values["a11y_new"][(s.flow, impact)] = 0
+    for step, finding in new_violations(steps):
+        key = (step.flow, finding.impact)
+        values["a11y_new"][key] = values["a11y_new"].get(key, 0) + 1
+    return values
+
+
+def _vitals(values: dict[str, dict[Labels, float]], where: Labels, v: StepVitals) -> None:
+    # The page load's figures belong to the step that loaded the page (seconds() says so); a
+    # step that only typed on it has its interactions', its layout shift so far, its requests'.
+    for metric, seconds in v.seconds().items():
+        values["vital"][(*where, metric)] = seconds
+    if v.cls is not None:
+        values["cls"][where] = v.cls
+    values["requests"][where] = v.requests
+    values["bytes"][where] = v.transfer_bytes

@@ -55,13 +55,17 @@ class Monitor:
         maintenance = self.in_maintenance(result.started_at)
         self.history.record(result, maintenance=maintenance)
         self.metrics.record(result, lag_s=lag_s)
-        for note in self.alerter.observe(
+        notes = self.alerter.observe(
             spec.name,
             result.ok or not result.counts_as_downtime,
             result.started_at,
             result.reason,
             maintenance=maintenance,
-        ):
+        )
+        # New serious or critical accessibility violations: alerts of their own, whatever
+        # the check's outcome (the steps it reached were audited).
+        notes += self.alerter.observe_accessibility(result, maintenance=maintenance)
+        for note in notes:
             log.warning(note.text())
             if self.notify is not None:
                 self.notify(note)

@@ -346,6 +346,7 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
     add_connect(monitor)
     add_code_options(monitor)
     add_channel(monitor)
+    add_monitor_audits(monitor)
     add_debug(monitor, "debug logs, with the traceback of each failed check")
     monitor.add_argument(
         "--maintenance",
@@ -354,6 +355,57 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
         metavar="START/END",
         help="a declared maintenance window in ISO time, repeatable",
     )
+
+
+def add_monitor_audits(monitor: argparse.ArgumentParser) -> None:
+    """The monitor's accessibility audits and network (``run_monitor`` reads them)."""
+    group = monitor.add_argument_group("accessibility and network")
+    group.add_argument(
+        "--a11y",
+        type=monitor_a11y,
+        default="report",
+        metavar="off|report",
+        help="audit every screen with axe-core (WCAG 2.1 A and AA): report the violations in "
+        "the metrics and on the status page, and alert on new serious or critical ones; a "
+        "check never fails for them (default: report)",
+    )
+    group.add_argument(
+        "--a11y-baseline",
+        type=Path,
+        metavar="FILE",
+        help="the violations accepted (sentinel audit --update-baseline writes it); only "
+        "others are new (default: none, every violation is new)",
+    )
+    group.add_argument(
+        "--network",
+        metavar="PROFILE",
+        help="run the checks on fast-3g or slow-3g (their time limits scale with it), or "
+        "offline-after=[FLOW:]STEP (default: this machine's network)",
+    )
+
+
+def monitor_a11y(text: str) -> str:
+    """``--a11y``: off or report. ``fail`` is the test suite's: a check's outcome is whether
+    citizens can use the portal, and a violation alerts on its own."""
+    if text == "fail":
+        raise argparse.ArgumentTypeError(
+            "fail is for the test suite (pytest, sentinel run): the monitor never fails a "
+            "check for accessibility, its uptime is the portal working; report (the default) "
+            "alerts on new serious or critical violations"
+        )
+    if text not in ("off", "report"):
+        raise argparse.ArgumentTypeError(f"takes off or report, not {text!r}")
+    return text
+
+
+def monitor_network(text: str | None):  # -> runtime.network.Network | None
+    """``--network``, refused in one line naming the option when it names no network."""
+    from runtime.network import parse_network
+
+    try:
+        return parse_network(text)
+    except ValueError as error:
+        raise UsageError(f"--network {error}") from None
 
 
 def add_guide_parser(commands: argparse._SubParsersAction) -> None:
@@ -497,6 +549,9 @@ def run_monitor(args: argparse.Namespace) -> int:
             code_delivery_degraded_s=monitor_duration(
                 "--code-delivery-degraded", args.code_delivery_degraded
             ),
+            a11y=args.a11y,
+            a11y_baseline=args.a11y_baseline,
+            network=monitor_network(args.network),
         )
         return app.run(options)
     except TokenRefused as refused:

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from monitor.alerts import Alerter, AlertPolicy
+from tests.monitor.sample_checks import REGION, TERMS, found, registration
 
 T0 = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
@@ -86,3 +88,96 @@ def test_webhooks_receive_json_with_slack_compatible_text() -> None:
     server.server_close()
     assert received == [note.payload()]
     assert received[0]["text"].startswith("FIRING: login fails (timeout)")
+
+
+# Accessibility: a new serious or critical violation alerts through the same policy, on its own.
+
+
+def a11y_feed(alerter: Alerter, checks: list) -> list[tuple[int, str, str]]:
+    """Feed check results; returns (index, kind, rule) of each notification."""
+    return [
+        (index, note.kind, note.violation.rule if note.violation else "")
+        for index, result in enumerate(checks)
+        for note in alerter.observe_accessibility(result)
+    ]
+
+
+def test_a_new_critical_violation_alerts_after_n_checks_naming_flow_step_and_rule() -> None:
+    alerter = Alerter(AlertPolicy(failures_to_alert=2))
+    assert a11y_feed(alerter, [registration(0)]) == []
+    notes = alerter.observe_accessibility(registration(5))
+    assert sorted((n.kind, n.violation.rule) for n in notes) == [
+        ("firing", "color-contrast"),  # serious
+        ("firing", "image-alt"),
+        ("firing", "label"),
+    ]
+    [alt] = [n for n in notes if n.violation.rule == "image-alt"]
+    assert alt.payload()["text"] == (
+        "FIRING: registration: new critical accessibility violation image-alt on the screen "
+        f"after step {TERMS} of registration since 2026-11-23 10:00 UTC, not in the baseline "
+        "(the check itself works). https://dequeuniversity.com/rules/axe/4.10/image-alt"
+    )
+    payload = alt.payload()
+    assert {k: payload[k] for k in ("check", "reason", "flow", "step", "rule", "impact")} == {
+        "check": "registration",
+        "reason": "accessibility",
+        "flow": "registration",
+        "step": "5",
+        "rule": "image-alt",
+        "impact": "critical",
+    }
+    # No repeat while it stays; the check's own alerts know nothing of it.
+    assert a11y_feed(alerter, [registration(10)]) == []
+    assert alerter.observe("registration", True, T0) == []
+
+
+def test_violations_the_baseline_accepts_or_of_lesser_impact_never_alert() -> None:
+    alerter = Alerter(AlertPolicy(failures_to_alert=1))
+    assert a11y_feed(alerter, [registration(0, new=False)]) == []
+    moderate = registration(5)
+    moderate.steps[1] = replace(moderate.steps[1], a11y=found(REGION))
+    assert a11y_feed(alerter, [moderate]) == []
+
+
+def test_it_recovers_after_m_checks_that_audited_its_step_without_it() -> None:
+    alerter = Alerter(AlertPolicy(failures_to_alert=1, successes_to_recover=2))
+    checks = [
+        registration(0),
+        registration(5, until=4),  # failed before the screen: says nothing either way
+        registration(10, inaccessible=False),
+        registration(15, until=4),
+        registration(20, inaccessible=False),
+    ]
+    sent = a11y_feed(alerter, checks)
+    assert [(i, kind) for i, kind, rule in sent if rule == "image-alt"] == [
+        (0, "firing"),
+        (4, "resolved"),
+    ]
+    # Back again: alerted anew.
+    again = alerter.observe_accessibility(registration(25))
+    assert sorted((n.kind, n.violation.rule) for n in again) == [
+        ("firing", "color-contrast"),
+        ("firing", "image-alt"),
+        ("firing", "label"),
+    ]
+
+
+def test_the_resolution_names_the_rule_and_where_it_was() -> None:
+    alerter = Alerter(AlertPolicy(failures_to_alert=1, successes_to_recover=1))
+    alerter.observe_accessibility(registration(0))
+    notes = alerter.observe_accessibility(registration(5, new=False))  # now in the baseline
+    [alt] = [n for n in notes if n.violation.rule == "image-alt"]
+    assert alt.text() == (
+        "RESOLVED: registration: the accessibility violation image-alt is gone from the screen "
+        f"after step {TERMS} of registration (found since 2026-11-23 10:00 UTC)."
+    )
+
+
+def test_accessibility_alerts_wait_during_maintenance_and_remind_at_the_period() -> None:
+    alerter = Alerter(AlertPolicy(failures_to_alert=1, reminder_every=timedelta(minutes=15)))
+    assert alerter.observe_accessibility(registration(0), maintenance=True) == []
+    sent = a11y_feed(alerter, [registration(5 * i) for i in range(1, 5)])
+    assert [(i, kind) for i, kind, rule in sent if rule == "label"] == [
+        (0, "firing"),
+        (3, "reminder"),
+    ]

@@ -1,10 +1,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from monitor import app
 from monitor.app import Options, UsageError, parse_duration, parse_window, validate
+from runtime.accessibility import Baseline, Known
+from runtime.network import parse_network
+from tests.monitor.sample_checks import TERMS, registration
 
 
 @pytest.mark.parametrize(
@@ -42,3 +47,37 @@ def test_the_code_delivery_threshold_reaches_every_check() -> None:
     options = Options(flows=["registration", "login"], code_delivery_degraded_s=45.0)
     assert [spec.code_delivery_degraded_s for spec in options.checks()] == [45.0, 45.0]
     assert Options().checks()[0].code_delivery_degraded_s == 60.0
+
+
+def test_accessibility_settings_are_checked_before_anything_starts(tmp_path: Path) -> None:
+    with pytest.raises(UsageError, match="--a11y takes off or report, not 'fail'"):
+        validate(Options(a11y="fail"))
+    baseline = tmp_path / "baseline.json"
+    with pytest.raises(UsageError, match="--a11y-baseline needs the audits"):
+        validate(Options(a11y="off", a11y_baseline=baseline))
+    with pytest.raises(UsageError, match=f"--a11y-baseline: cannot read the baseline {baseline}"):
+        app.baseline(Options(a11y_baseline=baseline))
+    baseline.write_text('{"not": "a baseline"}')
+    with pytest.raises(UsageError, match="is not an accessibility baseline"):
+        app.baseline(Options(a11y_baseline=baseline))
+    Baseline({Known("registration", "5", "label")}).save(baseline)
+    assert app.baseline(Options(a11y_baseline=baseline)).known == {
+        Known("registration", "5", "label")
+    }
+    assert app.baseline(Options()).known == set()  # without one, every violation is new
+
+
+def test_once_names_each_new_violation_where_it_was_found() -> None:
+    assert app._a11y_lines(registration(new=False)) == []
+    first, *_ = app._a11y_lines(registration())
+    assert first == (
+        f"new accessibility violation on the screen after step {TERMS} of registration: "
+        "image-alt (critical, 1 element) https://dequeuniversity.com/rules/axe/4.10/image-alt"
+    )
+
+
+def test_a_network_cut_must_cut_some_check() -> None:
+    # The login check reaches step 2 of login; the portal check runs online.
+    validate(Options(flows=["portal", "login"], network=parse_network("offline-after=login:2")))
+    with pytest.raises(UsageError, match=r"^--network offline-after=login:2: no flow .login."):
+        validate(Options(flows=["portal"], network=parse_network("offline-after=login:2")))

@@ -5,7 +5,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from monitor.history import History
-from monitor.results import CheckResult, CodeTiming, StepTiming
+from monitor.results import CheckResult, CodeTiming, StepA11y, StepTiming
+from tests.monitor.sample_checks import registration
 
 T0 = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
@@ -92,3 +93,39 @@ def test_a_database_of_an_older_monitor_keeps_its_checks_and_gains_code_delivery
     last = history.last("login")
     assert last is not None
     assert last.codes == CODES
+
+
+def test_web_vitals_and_accessibility_survive_a_restart(tmp_path: Path) -> None:
+    checked = registration()
+    unaudited = StepTiming(
+        "registration", "8", 1.0, True, "8. Seguinte", a11y=StepA11y(error="gone")
+    )
+    checked.steps.append(unaudited)
+    first = History(tmp_path / "monitor.db")
+    first.record(checked)
+    first.close()
+    again = History(tmp_path / "monitor.db")
+    last = again.last("registration")
+    assert last is not None
+    assert last.steps == checked.steps
+    assert [(s.step, f.rule) for s, f in last.new_violations()] == [
+        ("5", "image-alt"),
+        ("5", "label"),
+        ("5", "color-contrast"),
+    ]
+
+
+def test_a_database_of_an_older_monitor_gains_web_vitals_and_accessibility(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "monitor.db"
+    old = sqlite3.connect(path)
+    old.executescript(OLD_SCHEMA)
+    old.close()
+    history = History(path)
+    [before] = history.recent("login")
+    assert [s.vitals for s in before.steps] == []
+    history.record(registration(check="login"))
+    last = history.last("login")
+    assert last is not None
+    assert last.steps == registration().steps

@@ -10,12 +10,14 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from monitor.metrics import Metrics
 from monitor.results import CheckResult, CodeTiming, StepTiming
+from tests.monitor.sample_checks import registration
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
 
 
 def exposition() -> str:
     metrics = Metrics()
+    metrics.record(registration())
     metrics.record(
         CheckResult(
             "login",
@@ -84,6 +86,99 @@ def test_code_delivery_by_flow_purpose_and_channel() -> None:
 def test_labels_carry_no_step_titles_or_personal_data() -> None:
     text = exposition()
     assert "Registar" not in text
+
+
+def step(flow: str, number: str, **more: str) -> frozenset[tuple[str, str]]:
+    return frozenset({"flow": flow, "step": number, **more}.items())
+
+
+def test_web_vitals_per_step_in_seconds_and_layout_shift_unitless() -> None:
+    got = samples(exposition())
+    vital = "portal_sentinel_step_web_vital_seconds"
+    assert got[vital, step("registration", "5", metric="ttfb")] == 0.031
+    assert got[vital, step("registration", "5", metric="fcp")] == 0.12
+    assert got[vital, step("registration", "5", metric="lcp")] == 0.35
+    # A step that only typed on the screen has its interaction, not the page load's figures.
+    assert got[vital, step("registration", "6", metric="inp")] == 0.232
+    assert (vital, step("registration", "6", metric="lcp")) not in got
+    assert (vital, step("registration", "5", metric="inp")) not in got  # no interaction
+    assert got["portal_sentinel_step_cumulative_layout_shift", step("registration", "6")] == 0.012
+    assert got["portal_sentinel_step_requests", step("registration", "5")] == 3
+    assert got["portal_sentinel_step_transfer_bytes", step("registration", "5")] == 12400
+
+
+def test_accessibility_violations_per_step_and_impact_and_new_ones_per_flow() -> None:
+    got = samples(exposition())
+    rules = "portal_sentinel_a11y_violations"
+    # Step 5 left the browser on the identification screen; 6 and 7 typed on it.
+    for number in ("5", "6", "7"):
+        assert got[rules, step("registration", number, impact="critical")] == 2
+        assert got[rules, step("registration", number, impact="serious")] == 1
+        assert got[rules, step("registration", number, impact="minor")] == 0
+    assert got[rules, step("registration", "4", impact="critical")] == 0
+    new = "portal_sentinel_a11y_new_violations"
+    # Each rule once, on the screen where it was found, not again for each step on it.
+    assert got[new, frozenset({"flow": "registration", "impact": "critical"}.items())] == 2
+    assert got[new, frozenset({"flow": "registration", "impact": "serious"}.items())] == 1
+    assert got[new, frozenset({"flow": "registration", "impact": "moderate"}.items())] == 0
+
+
+def test_the_baseline_makes_known_violations_not_new() -> None:
+    metrics = Metrics()
+    metrics.record(registration(new=False))
+    got = samples_of(metrics)
+    labels = frozenset({"flow": "registration", "impact": "critical"}.items())
+    assert got["portal_sentinel_a11y_new_violations", labels] == 0
+    assert got["portal_sentinel_a11y_violations", step("registration", "5", impact="critical")] == 2
+
+
+def samples_of(metrics: Metrics) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+    return samples(generate_latest(metrics.registry).decode())
+
+
+def test_steps_a_check_did_not_reach_lose_their_series() -> None:
+    """A check that failed at step 5 shows nothing of steps 6 and 7 (no old value), and no
+    audit of the error page it stopped on; another check's series of the same flow stay."""
+    metrics = Metrics()
+    metrics.record(registration())
+    metrics.record(registration(check="activation", until=4))
+    metrics.record(registration(1, until=5))
+    got = samples_of(metrics)
+    names = {name for name, labels in got if dict(labels).get("step") in ("6", "7")}
+    assert names == set()
+    assert got["portal_sentinel_step_success", step("registration", "5")] == 0
+    assert got["portal_sentinel_step_duration_seconds", step("registration", "5")] == 4.0
+    assert (
+        "portal_sentinel_a11y_violations",
+        step("registration", "5", impact="serious"),
+    ) not in got
+    # Step 4 is kept: both checks reached it.
+    assert got["portal_sentinel_step_duration_seconds", step("registration", "4")] == 0.9
+    metrics.record(registration(2))
+    got = samples_of(metrics)
+    assert got["portal_sentinel_step_duration_seconds", step("registration", "7")] == 0.5
+
+
+def test_checks_that_share_a_flow_keep_each_others_steps() -> None:
+    metrics = Metrics()
+    metrics.record(registration())
+    metrics.record(registration(check="activation"))
+    metrics.record(registration(1, until=5))  # registration now stops at step 5
+    got = samples_of(metrics)
+    # The activation check still ran steps 6 and 7 of registration last time.
+    assert got["portal_sentinel_step_duration_seconds", step("registration", "7")] == 0.5
+
+
+def test_without_audits_there_are_no_accessibility_series() -> None:
+    metrics = Metrics()
+    result = registration()
+    result.steps = [
+        StepTiming(s.flow, s.step, s.duration_s, s.passed, s.title, s.vitals) for s in result.steps
+    ]
+    metrics.record(result)
+    text = generate_latest(metrics.registry).decode()
+    assert "portal_sentinel_a11y_violations{" not in text
+    assert "portal_sentinel_a11y_new_violations{" not in text
 
 
 @pytest.mark.skipif(shutil.which("promtool") is None, reason="promtool is not installed")

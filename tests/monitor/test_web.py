@@ -6,7 +6,7 @@ import html
 import http.client
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,8 +18,9 @@ from monitor.alerts import Alerter
 from monitor.executor import CheckSpec
 from monitor.history import History
 from monitor.metrics import Metrics
-from monitor.results import CheckResult, CodeTiming, StepTiming
+from monitor.results import CheckResult, CodeTiming, Finding, StepA11y, StepTiming
 from monitor.service import Monitor, serve_http
+from tests.monitor.sample_checks import REGION, TERMS, found, registration
 
 FOLDER = "20261123T100000Z-portal"
 HOSTILE = "<script>alert('x')</script>&\"'"
@@ -131,10 +132,15 @@ def test_every_dynamic_value_on_the_status_page_is_escaped(tmp_path: Path) -> No
     folder.mkdir(parents=True)
     (folder / "failure.txt").write_text("note", encoding="utf-8")
     history = History(tmp_path / "monitor.db")
-    step = StepTiming(HOSTILE, "4", 1.0, False, f"4. {HOSTILE}")
+    # A portal's page runs axe-core in its own context: what it reports can be anything.
+    finding = Finding(HOSTILE, "critical", 1, HOSTILE, "javascript:alert(1)", new=True)
+    steps = [
+        StepTiming(HOSTILE, "3", 1.0, True, f"3. {HOSTILE}", a11y=StepA11y((finding,))),
+        StepTiming(HOSTILE, "4", 1.0, False, f"4. {HOSTILE}"),
+    ]
     history.record(failed(HOSTILE, folder, reason=HOSTILE, failed_step=HOSTILE, message=HOSTILE))
     history.record(
-        CheckResult(HOSTILE, datetime.now(UTC), "failure", 1.0, message=HOSTILE, steps=[step])
+        CheckResult(HOSTILE, datetime.now(UTC), "failure", 1.0, message=HOSTILE, steps=steps)
     )
     from monitor import status
 
@@ -143,9 +149,14 @@ def test_every_dynamic_value_on_the_status_page_is_escaped(tmp_path: Path) -> No
     soup = BeautifulSoup(page, "html.parser")
     assert soup.find_all(["script", "img"]) == []  # every value below is text, not markup
     assert soup.h2.get_text() == f"{HOSTILE} Down"
-    _, steps, failures = soup.find_all("table")
-    [step_row] = steps.find_all("tr")
-    assert [td.get_text() for td in step_row.find_all("td")[:2]] == [HOSTILE, f"4. {HOSTILE}"]
+    _, steps_table, findings, failures = soup.find_all("table")
+    flow_row, _, step_row = steps_table.tbody.find_all("tr")
+    assert flow_row.get_text() == HOSTILE
+    assert step_row.td.get_text() == f"4. {HOSTILE} (failed)"
+    [row] = findings.tbody.find_all("tr")
+    assert row.td.get_text() == f"{HOSTILE}: 3. {HOSTILE}"
+    assert row.find("td", class_="rule").get_text() == HOSTILE + HOSTILE  # the rule, its help
+    assert row.find("a") is None  # only an https:// help link is a link
     _, newest, oldest = (row.find_all("td") for row in failures.find_all("tr"))
     assert [td.get_text() for td in oldest[1:4]] == [HOSTILE, f"step {HOSTILE}", HOSTILE]
     assert newest[3].get_text() == HOSTILE
@@ -248,3 +259,120 @@ def test_code_names_on_the_status_page_are_escaped(tmp_path: Path) -> None:
     assert soup.find_all("script") == []
     assert code_rows(page) == [[HOSTILE, f"{HOSTILE} · email", "1.0 s"]]
     assert soup.find("p", class_="note").get_text() == HOSTILE
+
+
+def cells(row) -> dict[str, str]:
+    """A row of the status page's tables: each cell's text by its column's label."""
+    return {td.get("data-label", "step"): td.get_text(" ", strip=True) for td in row.find_all("td")}
+
+
+def section_table(soup: BeautifulSoup, heading: str):
+    found = soup.find("h3", string=heading)
+    assert found is not None, f"no {heading} section"
+    return found.find_next("table")
+
+
+def test_each_step_shows_its_web_vitals_and_the_rules_its_screen_breaks(tmp_path: Path) -> None:
+    soup = BeautifulSoup(rendered(tmp_path, registration()), "html.parser")
+    table = section_table(soup, "Steps (last check)")
+    assert [th.get_text() for th in table.thead.find_all("th")] == [
+        "Step", "Time", "TTFB", "FCP", "LCP", "CLS", "INP", "Requests", "Accessibility",
+    ]  # fmt: skip
+    flow, *rows = table.tbody.find_all("tr")
+    assert flow.get_text() == "registration"
+    assert [cells(row) for row in rows] == [
+        {
+            "step": "4. Registar (Register)",
+            "Time": "0.90 s",
+            "TTFB": "31 ms",
+            "FCP": "120 ms",
+            "LCP": "350 ms",
+            "CLS": "0.012",
+            "INP": "—",
+            "Requests": "3 · 12.4 kB",
+            "Accessibility": "none",
+        },
+        {
+            "step": TERMS,
+            "Time": "0.80 s",
+            "TTFB": "31 ms",
+            "FCP": "120 ms",
+            "LCP": "350 ms",
+            "CLS": "0.012",
+            "INP": "—",
+            "Requests": "3 · 12.4 kB",
+            "Accessibility": "2 critical · 1 serious",
+        },
+        {
+            "step": "6. Tipo de conta (type of account)",
+            "Time": "0.40 s",
+            "TTFB": "—",  # typed on the screen step 5 loaded
+            "FCP": "—",
+            "LCP": "—",
+            "CLS": "0.012",
+            "INP": "232 ms",
+            "Requests": "3 · 12.4 kB",
+            "Accessibility": "as step 5",
+        },
+        {
+            "step": "7. Dados de identificação (identification details)",
+            "Time": "0.50 s",
+            "TTFB": "—",
+            "FCP": "—",
+            "LCP": "—",
+            "CLS": "0.012",
+            "INP": "—",
+            "Requests": "3 · 12.4 kB",
+            "Accessibility": "as step 5",
+        },
+    ]
+    # What alerts stands out.
+    assert rows[1].find("td", attrs={"data-label": "Accessibility"})["class"] == ["new"]
+
+
+def test_the_accessibility_section_lists_each_rule_once_with_what_is_new(tmp_path: Path) -> None:
+    result = registration()
+    result.steps[0] = replace(result.steps[0], a11y=found(REGION, new=False))
+    soup = BeautifulSoup(rendered(tmp_path, result), "html.parser")
+    summary = soup.find("h3", string="Accessibility (last check)").find_next("p").get_text()
+    assert summary == (
+        "2 screens audited (axe-core, WCAG 2.1 A and AA): 4 rules broken, 3 not in the baseline."
+    )
+    rows = section_table(soup, "Accessibility (last check)").tbody.find_all("tr")
+    assert [cells(row) for row in rows] == [
+        {
+            "step": "registration: 4. Registar (Register)",
+            "Rule": "region All page content should be in landmarks",
+            "Impact": "moderate",
+            "Elements": "2",
+        },
+        {
+            "step": f"registration: {TERMS}",
+            "Rule": "image-alt Images must have alternative text",
+            "Impact": "critical (new)",
+            "Elements": "1",
+        },
+        {
+            "step": f"registration: {TERMS}",
+            "Rule": "label Form elements must have labels",
+            "Impact": "critical (new)",
+            "Elements": "1",
+        },
+        {
+            "step": f"registration: {TERMS}",
+            "Rule": "color-contrast Elements must meet minimum color contrast",
+            "Impact": "serious (new)",
+            "Elements": "1",
+        },
+    ]
+    assert rows[1].a["href"] == "https://dequeuniversity.com/rules/axe/4.10/image-alt"
+
+
+def test_without_audits_the_page_has_no_accessibility_column_or_section(tmp_path: Path) -> None:
+    result = registration()
+    result.steps = [replace(s, a11y=None) for s in result.steps]
+    soup = BeautifulSoup(rendered(tmp_path, result), "html.parser")
+    headers = [th.get_text() for th in section_table(soup, "Steps (last check)").thead("th")]
+    assert "Accessibility" not in headers
+    assert "TTFB" in headers
+    assert soup.find("h3", string="Accessibility (last check)") is None
