@@ -57,8 +57,8 @@ COLLECT = r"""(() => {
   if (window.__sentinelVitals) return;
   const v = window.__sentinelVitals = {
     id: Math.random().toString(36).slice(2), started: performance.now(),
-    fcp: null, lcp: null, cls: 0, inp: null, read: 0, counted: false, window: 0, first: 0, last: 0,
-    observers: [],
+    fcp: null, lcp: null, cls: 0, inp: null, input: null, read: 0, counted: false,
+    window: 0, first: 0, last: 0, observers: [],
   };
   const watch = (type, seen, options = {}) => {
     try {
@@ -87,6 +87,11 @@ COLLECT = r"""(() => {
   watch('event', (e) => {
     if (e.interactionId) v.inp = Math.max(v.inp || 0, e.duration);
   }, {durationThreshold: 16});
+  // An interaction's entry comes with a frame after it: a read that follows one looks a few
+  // frames for it (a fill types no keys; a click that loads a page leaves this one behind).
+  const interacted = () => { v.input = performance.now(); };
+  addEventListener('pointerdown', interacted, {capture: true, passive: true});
+  addEventListener('keydown', interacted, {capture: true, passive: true});
 })();"""
 
 # How long a read waits, at most, for the first paint of a screen that has not painted yet: a
@@ -109,13 +114,19 @@ READ = r"""async (waitMs) => {
   if (!v) return null;
   v.take();
   const until = performance.now() + waitMs;
-  while (v.fcp === null && performance.now() < until) {
+  let frames = 0;
+  // Not painted yet; or an interaction since the last read whose entry has not come, which
+  // one of under 16 ms never does: a few frames for it.
+  const waiting = () => v.fcp === null || (v.input !== null && v.inp === null && frames < 3);
+  while (waiting() && performance.now() < until) {
     await new Promise((done) => {
       requestAnimationFrame(() => setTimeout(done, 0));
       setTimeout(done, Math.max(until - performance.now(), 0));
     });
+    frames += 1;
     v.take();
   }
+  v.input = null;
   const navigation = performance.getEntriesByType('navigation')[0];
   const resources = performance.getEntriesByType('resource');
   const fetched = resources.slice(v.read);
