@@ -176,7 +176,7 @@ def _journey_lines(j: dict) -> list[str]:
         )
     lines += [f"  {k:<38} {v:5.2f}x" for k, v in j["ratios"].items()]
     t = j["targets"]
-    lines.append("cost targets:")
+    lines.append("cost targets:" if t else "cost targets: none (their kinds did not run)")
     if "screenshots_vs_playwright_test" in t:
         shots = t["screenshots_vs_playwright_test"]
         lines.append(
@@ -209,6 +209,7 @@ STEP_COLUMNS = (
     ("+shots", "harness+screenshots"),
     ("+a11y", "harness+a11y"),
     ("+vitals", "harness+vitals"),
+    ("1st jpeg", "first_jpeg_s"),
     ("jpeg", "jpeg_s"),
     ("masked", "masked_jpeg_s"),
     ("png", "png_s"),
@@ -229,8 +230,9 @@ def _where_the_time_goes(j: dict) -> list[str]:
     if parts:
         found = [f"{name} {parts[key] * 1000:.0f}" for name, key in STEP_COLUMNS if key in parts]
         lines.append(
-            f"  per screen, median ms: {', '.join(found)} (masked: the JPEG with the secrets "
-            "painted over; print: the screen's fingerprint)"
+            f"  per screen, median ms: {', '.join(found)} (1st jpeg: right after the step, "
+            "the wait for a painted screen included; masked: with the secrets painted over; "
+            "print: the screen's fingerprint)"
         )
     lines.append(
         "  per step, median ms (the kinds: each step with what its observers did after it; "

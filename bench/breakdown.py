@@ -3,9 +3,11 @@
 A journey with one observer that, after each step, does by hand and times apart what the
 Allure and accessibility observers do there:
 
-- a picture (on the steps the default policy pictures): the JPEG the Allure observer takes
-  (capture and encoding, in the browser, and the transfer), the same with the secrets painted
-  over (``runtime.masking``: the masking is the difference), and a PNG for comparison;
+- a picture (on the steps the default policy pictures): a first JPEG right after the step (it
+  waits for the screen to be painted, which a script that only clicks never waits for), a
+  second one (capture, encoding in the browser and transfer alone), one with the secrets
+  painted over as the Allure observer takes it (``runtime.masking``: the masking is the
+  difference), and a PNG for comparison;
 - an audit (on each screen new to the journey, as ``AccessibilityObserver`` audits): the
   screen's fingerprint, injecting axe-core (once per page load) and running it.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from functools import partial
 from statistics import median
 
 from faker import Faker
@@ -31,7 +34,15 @@ from runtime.journey import Journey, context_options
 from runtime.masking import masked_screenshot
 from runtime.testapi import TestControl
 
-PARTS = ("jpeg_s", "masked_jpeg_s", "png_s", "fingerprint_s", "axe_inject_s", "axe_run_s")
+PARTS = (
+    "first_jpeg_s",
+    "jpeg_s",
+    "masked_jpeg_s",
+    "png_s",
+    "fingerprint_s",
+    "axe_inject_s",
+    "axe_run_s",
+)
 
 
 def _timed(action: Callable[[], object]) -> float:
@@ -59,7 +70,9 @@ class Parts(Observer):
     def step_finished(self, step: Step, run: Run, result: StepResult) -> None:
         page, parts = run.page, self.seconds[f"{self._flow} {step.number}"]
         if step.number in self._pictured:
-            parts["jpeg_s"].append(_timed(lambda: page.screenshot(type="jpeg", quality=80)))
+            jpeg = partial(page.screenshot, type="jpeg", quality=80)
+            parts["first_jpeg_s"].append(_timed(jpeg))
+            parts["jpeg_s"].append(_timed(jpeg))
             parts["masked_jpeg_s"].append(
                 _timed(lambda: masked_screenshot(run, type="jpeg", quality=80))
             )
