@@ -34,7 +34,10 @@ class FaultInjection:
     """Latency, errors and maintenance set through ``/__test__/faults``.
 
     Applies to the portal's pages under ``path_prefix``, never to ``/__test__/`` itself, so
-    a test can always clear the faults it set.
+    a test can always clear the faults it set. The other faults change what a page holds, not
+    how it is answered, and are read where that is made: ``withhold_codes`` by
+    ``codes``/``delivery``, ``inaccessible`` by ``web.Page.inaccessible`` (the registration's
+    identification screen, under ``path_prefix`` too).
     """
 
     def __init__(self, app: ASGIApp, conn_getter):

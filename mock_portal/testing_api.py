@@ -37,6 +37,7 @@ FAULT_FIELDS = {
     "maintenance",
     "path_prefix",
     "withhold_codes",
+    "inaccessible",
 }
 CITIZEN_FIELDS = {"niss", "birth_date", "name", "email", "mobile", "address", "kind", "cmd"}
 EVERY_METHOD = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -312,6 +313,11 @@ async def clock(request: Request) -> dict[str, Any]:
 
 
 async def faults(request: Request) -> dict[str, Any]:
+    """``POST``: the faults in force, replacing any set before (fields of ``FAULT_FIELDS``):
+    ``latency_ms``, ``error_rate`` with ``error_status``, ``maintenance`` (a 503 page) on the
+    pages under ``path_prefix``; ``withhold_codes`` (no new code is delivered); ``inaccessible``
+    (the registration's identification screen shows an image without alt text, an input
+    without a label and low-contrast text). ``DELETE``: none."""
     conn = _conn(request)
     if request.method == "DELETE":
         with store.transaction(conn):
@@ -335,6 +341,8 @@ def _fault_spec(body: dict[str, Any]) -> dict[str, Any]:
     maintenance = body.get("maintenance", False)
     # Every new code is then written without being delivered, by any channel (see delivery).
     withhold = body.get("withhold_codes", False)
+    # The registration's identification screen then breaks three WCAG rules (see web.Page).
+    inaccessible = body.get("inaccessible", False)
     if isinstance(latency, bool) or not isinstance(latency, int) or not 0 <= latency <= 120_000:
         raise ApiError(422, "latency_ms must be a whole number from 0 to 120000")
     if isinstance(rate, bool) or not isinstance(rate, int | float) or not 0 <= rate <= 1:
@@ -348,6 +356,8 @@ def _fault_spec(body: dict[str, Any]) -> dict[str, Any]:
         raise ApiError(422, "maintenance must be true or false")
     if not isinstance(withhold, bool):
         raise ApiError(422, "withhold_codes must be true or false")
+    if not isinstance(inaccessible, bool):
+        raise ApiError(422, "inaccessible must be true or false")
     return {
         "latency_ms": latency,
         "error_rate": rate,
@@ -355,6 +365,7 @@ def _fault_spec(body: dict[str, Any]) -> dict[str, Any]:
         "maintenance": maintenance,
         "path_prefix": prefix,
         "withhold_codes": withhold,
+        "inaccessible": inaccessible,
     }
 
 

@@ -103,6 +103,18 @@ class Page:
         return self.style == "sso" and not self.request.cookies.get(sessions.CONSENT_COOKIE)
 
     @property
+    def inaccessible(self) -> bool:
+        """Whether the test-control fault ``inaccessible`` is set for this page (under its
+        ``path_prefix``, as every fault): the screen that honours it then shows an image
+        without alt text, an input without a label and low-contrast text."""
+        spec: dict[str, Any] | None = self.settings.get("faults")
+        return bool(
+            spec
+            and spec.get("inaccessible")
+            and self.request.url.path.startswith(spec.get("path_prefix", "/"))
+        )
+
+    @property
     def here(self) -> str:
         """This page's path and query, to come back to."""
         url = self.request.url

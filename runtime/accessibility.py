@@ -191,15 +191,29 @@ def _violation(item: dict[str, Any], secrets: Sequence[str]) -> Violation:
 
 _QUOTED = re.compile(r"""(["'])(?:\\.|(?!\1).)*\1""")
 _DIGITS = re.compile(r"\d{4,}")
+# A CSS escape: a code point in hex (ended by one optional space) or one character as it is.
+_CSS_ESCAPE = re.compile(r"\\(?:([0-9a-fA-F]{1,6})\s?|(.))", re.DOTALL)
 
 
 def mask_selector(selector: str, secrets: Sequence[str] = ()) -> str:
     """A CSS selector with what could be data masked: quoted attribute values, runs of four or
-    more digits, and each of ``secrets``."""
+    more digits, and each of ``secrets``.
+
+    Ids and class names are read unescaped first: axe writes ``id="Ana D'Ávila"`` as
+    ``#Ana\\ D\\'Ávila`` and ``id="123..."`` as ``#\\31 23...``, which would hide a secret
+    or a number from the masking."""
     masked = _QUOTED.sub(lambda m: m.group(1) + MASK + m.group(1), selector)
+    masked = _CSS_ESCAPE.sub(_unescaped, masked)
     for secret in sorted((s for s in secrets if s), key=len, reverse=True):
         masked = re.sub(re.escape(secret), MASK, masked, flags=re.IGNORECASE)
     return _DIGITS.sub(MASK, masked)
+
+
+def _unescaped(escape: re.Match[str]) -> str:
+    if escape.group(2) is not None:
+        return escape.group(2)
+    point = int(escape.group(1), 16)
+    return chr(point) if 0 < point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else "\ufffd"
 
 
 class AccessibilityObserver(Observer):
@@ -274,14 +288,14 @@ class Baseline:
     def load(cls, path: Path) -> Baseline:
         """The baseline in ``path``; a file that is not one raises ValueError saying why."""
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            entries = data["violations"]
-            return cls({Known(str(e["flow"]), str(e["step"]), str(e["rule"])) for e in entries})
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ValueError(f"cannot read the baseline {path}: {error}") from None
-        except (json.JSONDecodeError, KeyError, TypeError) as error:
+        try:
+            return cls(set(_known_entries(json.loads(text))))
+        except (json.JSONDecodeError, _NotABaseline) as error:
             raise ValueError(
-                f"{path} is not an accessibility baseline (written by `sentinel audit "
+                f"{path} is not an accessibility baseline (one is written by `sentinel audit "
                 f"--update-baseline`): {error}"
             ) from None
 
@@ -305,6 +319,23 @@ class Baseline:
             for violation in audit.violations
             if Known(audit.flow, audit.step, violation.rule) not in self.known
         ]
+
+
+class _NotABaseline(Exception):
+    """What is wrong with a file read as a baseline."""
+
+
+def _known_entries(data: Any) -> Iterable[Known]:
+    if not isinstance(data, dict) or not isinstance(data.get("violations"), list):
+        raise _NotABaseline('it has no "violations" list')
+    version = data.get("version", BASELINE_VERSION)
+    if version != BASELINE_VERSION:
+        raise _NotABaseline(f"its version is {version!r}, this harness reads {BASELINE_VERSION}")
+    for number, entry in enumerate(data["violations"], start=1):
+        keys = ("flow", "step", "rule")
+        if not isinstance(entry, dict) or not all(isinstance(entry.get(k), str) for k in keys):
+            raise _NotABaseline(f"violation {number} is not a flow, a step and a rule (text)")
+        yield Known(entry["flow"], entry["step"], entry["rule"])
 
 
 def blocking(found: Iterable[tuple[StepAudit, Violation]]) -> list[tuple[StepAudit, Violation]]:
