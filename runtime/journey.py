@@ -172,6 +172,8 @@ class Journey:
         result: FlowResult | None = None
         asked: dict[str, CodeRequest] = {}  # activation types the code registration asked for
         try:
+            if holder:
+                holder.hold(page)
             with expect_scaled(self.network.timeout_factor if self.network else 1.0):
                 for flow in flows:
                     runner = observed if flow is flows[-1] else unobserved

@@ -181,11 +181,17 @@ class NetworkObserver(Observer):
         self._cut = ""
         self._flow = ""
 
+    def hold(self, page: Page) -> None:
+        """Throttle ``page`` now, if the network is a slow one and it is not yet; raises what
+        Chromium raises when it cannot (``Journey`` calls it before the first flow, so that a
+        network asked for is never silently left out: an observer's errors are only logged)."""
+        if page not in self._sessions and self.network.throttled:
+            self._sessions[page] = emulate(page, self.network)
+            _EMULATED[page] = self.network
+
     def flow_started(self, flow: Flow, run: Run) -> None:
         self._flow = flow.name
-        if run.page not in self._sessions and self.network.throttled:
-            self._sessions[run.page] = emulate(run.page, self.network)
-            _EMULATED[run.page] = self.network
+        self.hold(run.page)
 
     def step_finished(self, step: Step, run: Run, result: StepResult) -> None:
         flow = self._flow

@@ -13,7 +13,7 @@ from flows import catalog
 from flows.context import NOBODY, NoCodes, Run
 from flows.errors import PortalDefect, PortalUnavailable
 from flows.runner import StepResult, classify
-from runtime.journey import EXPECT_TIMEOUT_MS, expect_scaled
+from runtime.journey import EXPECT_TIMEOUT_MS, Journey, expect_scaled
 from runtime.network import (
     PROFILES,
     Network,
@@ -283,3 +283,16 @@ def test_a_step_that_cannot_reach_the_portal_after_the_cut_says_the_harness_cut_
     assert cut in str(classify(opened, LOGIN, step, None, offline=cut))
     # A screen that is not what was documented is still the portal's, cut or not.
     assert isinstance(classify(timeout, LOGIN, step, 200, offline=cut), PortalDefect)
+
+
+class NoDevTools(FakePage):
+    def new_cdp_session(self, page: object) -> Session:
+        raise PlaywrightError("CDP session is only available in Chromium")
+
+
+def test_a_network_the_browser_cannot_emulate_stops_the_journey_before_its_first_step() -> None:
+    """Not an observer's error, which is only logged: the flows would run at full speed and
+    report it as slow 3G."""
+    journey = Journey("http://127.0.0.1:1", NoCodes(), network=PROFILES["slow-3g"])
+    with pytest.raises(PlaywrightError, match="only available in Chromium"):
+        journey.run(cast(Page, NoDevTools()), "portal", NOBODY)
