@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, cast
 
 import pytest
@@ -221,7 +221,7 @@ def finish(observer: NetworkObserver, run: Run, number: str) -> None:
 def test_a_throttled_page_goes_offline_after_the_step_and_is_given_back() -> None:
     page, network = FakePage(), parse_network("slow-3g")
     assert network is not None
-    observer = NetworkObserver(Network(**{**network.__dict__, "offline_after": "2"}))
+    observer = NetworkObserver(replace(network, offline_after="2"))
     run = run_on(page)
     observer.flow_started(LOGIN, run)
     [session] = page.sessions
