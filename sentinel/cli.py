@@ -265,12 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
     add_connect(run)
     add_code_options(run)
     add_channel(run)
+    add_network(run)
     add_debug(run, "the test session's own output and tracebacks")
     run.add_argument("--no-report", action="store_true", help="write results, skip the HTML")
     add_report_paths(run)
 
     add_monitor_parser(commands)
     add_guide_parser(commands)
+    add_audit_parser(commands)
 
     report = commands.add_parser(
         "report",
@@ -797,7 +799,8 @@ def run_flows(args: argparse.Namespace) -> int:
         # Read as the browser will read it; flows that write (prerequisites too) refuse
         # the production portal, read-only ones may watch it.
         args.target = resolve_target(args.target, with_prerequisites(names))
-    except TargetError as error:
+        checked_network(args.network, names)
+    except (TargetError, UsageError) as error:
         print(f"sentinel run: {error}", file=sys.stderr)
         return 2
     refused = refuses_the_token(args.target, args.test_token) if args.target != "mock" else None
@@ -854,6 +857,8 @@ def run_flows(args: argparse.Namespace) -> int:
         pytest_args.append(f"--connect={args.connect}")
     pytest_args.append(f"--step-screenshots={args.step_screenshots}")
     pytest_args.append(f"--channel={args.channel}")
+    if args.network is not None:
+        pytest_args.append(f"--network={args.network.name}")
     for option in ("codes_imap", "codes_sms_webhook", "codes_command", "codes_timeout"):
         if getattr(args, option) is not None:  # the environment's, pytest reads itself
             pytest_args.append(f"--{option.replace('_', '-')}={getattr(args, option)}")
@@ -923,6 +928,131 @@ def build_report(args: argparse.Namespace) -> int:
     return 0
 
 
+# -- sentinel audit, and the network of `run` and `audit` ----------------------------------
+
+
+def add_network(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--network",
+        type=network_option,
+        metavar="PROFILE",
+        help="run the flows on a slow or vanishing network, as a citizen on a phone: fast-3g, "
+        "slow-3g, or offline-after=[FLOW:]STEP (Chromium only; the step time limits scale "
+        "with it; default: this machine's network)",
+    )
+
+
+def network_option(text: str):  # -> runtime.network.Network | None
+    """``--network``: refused in one line when it names no network (read lazily: the network
+    module loads Playwright, which ``sentinel mock`` has no need of)."""
+    from runtime.network import parse_network
+
+    try:
+        return parse_network(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def checked_network(network, names: Sequence[str]) -> None:
+    """An ``offline-after`` step the flows ``names`` (with their prerequisites) never reach
+    is refused before anything runs (``UsageError`` naming the option)."""
+    from flows.catalog import with_prerequisites
+    from runtime.network import check_network
+
+    try:
+        check_network(network, with_prerequisites(list(names)))
+    except UsageError as error:
+        raise UsageError(f"--network {error}") from None
+
+
+def add_audit_parser(commands: argparse._SubParsersAction) -> None:
+    audit = commands.add_parser(
+        "audit",
+        help="audit the accessibility (WCAG 2.1 A and AA) and Web Vitals of every documented step",
+        description="Run the documented flows, audit every screen with axe-core (WCAG 2.0 and "
+        "2.1, A and AA) and measure its Web Vitals; write an HTML and a JSON report. Exit 1 "
+        "when a screen has a violation the baseline does not accept, 0 otherwise, 2 on a "
+        "wrong setting.",
+    )
+    audit.add_argument(
+        "--target",
+        default="mock",
+        help="'mock' (start the bundled mock portal) or a staging URL (default: %(default)s)",
+    )
+    audit.add_argument(
+        "--flow",
+        dest="flows",
+        action="append",
+        choices=FLOW_NAMES,
+        metavar="NAME",
+        help="a flow to audit, repeatable: %(choices)s (default: all)",
+    )
+    audit.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports/audit"),
+        help="folder of the reports, index.html and audit.json (default: %(default)s)",
+    )
+    audit.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="FILE",
+        help="the violations already accepted, by flow, step and rule (default: "
+        "accessibility-baseline.json in --out, when it is there)",
+    )
+    audit.add_argument(
+        "--update-baseline",
+        action="store_true",
+        help="write what this audit finds as the baseline (the entries of flows not audited "
+        "are kept) and exit 0",
+    )
+    add_network(audit)
+    add_token_options(audit, "the test-control API token of a URL target")
+    add_connect(audit)
+    add_code_options(audit)
+    add_channel(audit)
+    add_debug(audit, "the traceback of an unexpected error")
+
+
+@unexpected_in_one_line
+def run_audit(args: argparse.Namespace) -> int:
+    from flows.codes import CodeSourceError
+    from flows.context import TargetUnreachable
+    from flows.errors import PortalUnavailable
+    from runtime.testapi import TestApiError, TokenRefused
+    from sentinel import audit
+
+    options = audit.Options(
+        target=args.target,
+        flows=args.flows or [],
+        baseline=args.baseline,
+        update_baseline=args.update_baseline,
+        out=args.out,
+        network=args.network,
+        test_token=args.test_token,
+        connect=args.connect,
+        channel=args.channel,
+    )
+    try:
+        checked_network(args.network, options.names)
+        options.codes = code_settings(args)
+        return audit.run(options)
+    except TokenRefused as refused:
+        return say_token_refused("audit", args.target, refused)
+    except (UsageError, CodeSourceError) as error:
+        print(f"sentinel audit: {error}", file=sys.stderr)
+        return 2
+    except (TargetUnreachable, PortalUnavailable) as error:
+        print(
+            f"sentinel audit: the portal at {args.target} cannot be reached: {error}",
+            file=sys.stderr,
+        )
+        return 1
+    except TestApiError as error:
+        print(f"sentinel audit: the test-control API of {args.target}: {error}", file=sys.stderr)
+        return 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -936,5 +1066,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         "monitor": run_monitor,
         "guide": run_guide,
         "report": build_report,
+        "audit": run_audit,
     }
     return handlers[args.command](args)

@@ -63,9 +63,17 @@ def test_a_network_and_a_baseline_are_read(tmp_path: Path) -> None:
             "--network fast-3g: emulated through Chromium's DevTools protocol, so it needs "
             "--browser chromium, not webkit",
         ),
+        (
+            {"sentinel_network": "offline-after=logn:2"},
+            "--network: offline-after=logn:2: no flow 'logn' in this run",
+        ),
+        (
+            {"sentinel_network": "offline-after=9", "sentinel_flows": ["portal"]},
+            "--network: offline-after=9: no step 9 in portal (portal: 1, 2, 2a",
+        ),
         ({"sentinel_a11y_baseline": "no/such/file.json"}, "--a11y-baseline: cannot read"),
     ],
-    ids=["network", "browser", "missing-baseline"],
+    ids=["network", "browser", "flow", "step", "missing-baseline"],
 )
 def test_a_wrong_setting_is_a_usage_error_in_one_line(given: dict[str, Any], said: str) -> None:
     with pytest.raises(pytest.UsageError) as raised:
