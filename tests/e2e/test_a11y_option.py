@@ -91,23 +91,32 @@ def flow(name):
     ))
 
 
-def run_demo(page, base_url, observers, second, name="demo"):
+def run_demo(page, observers, second, name="demo"):
     serve(page, second)
-    run = Run(page=page, base_url=base_url, citizen=PERSON, codes=NoCodes())
+    run = Run(page=page, base_url="http://portal.test", citizen=PERSON, codes=NoCodes())
     Runner(observers).run(flow(name), run)
 
 
-def test_clean(page, base_url, flow_observers):
-    run_demo(page, base_url, flow_observers, CLEAN)
+def test_clean(page, flow_observers):
+    run_demo(page, flow_observers, CLEAN)
 
 
-def test_faulty(page, base_url, flow_observers):
-    run_demo(page, base_url, flow_observers, FAULTY)
+def test_faulty(page, flow_observers):
+    run_demo(page, flow_observers, FAULTY)
 
 
-def test_known(page, base_url, flow_observers):
+def test_known(page, flow_observers):
     # The same screen in a flow whose violations the baseline accepts.
-    run_demo(page, base_url, flow_observers, FAULTY, name="known")
+    run_demo(page, flow_observers, FAULTY, name="known")
+
+
+def test_portal_fault(run_flow, citizen, test_control):
+    # The mock's own fault, on the registration's identification form (its step 5).
+    test_control.set_faults(inaccessible=True)
+    try:
+        run_flow("registration", citizen(), until="7")
+    finally:
+        test_control.clear_faults()
 """
 
 
@@ -116,15 +125,7 @@ def suite(tmp_path: Path, *args: str) -> tuple[int, str, Path]:
     (tmp_path / "test_demo.py").write_text(INNER_TEST, encoding="utf-8")
     results = tmp_path / "results"
     done = run_pytest(
-        str(tmp_path / "test_demo.py"),
-        "-p",
-        "no:xdist",
-        # The screens are the browser's own (page.route): no portal to start.
-        "--base-url",
-        "http://portal.test",
-        "--alluredir",
-        str(results),
-        *args,
+        str(tmp_path / "test_demo.py"), "-p", "no:xdist", "--alluredir", str(results), *args
     )
     return done.returncode, done.stdout + done.stderr, results
 
@@ -151,7 +152,7 @@ def reported(tmp_path_factory: pytest.TempPathFactory) -> tuple[int, str, Path]:
 def test_report_never_fails_a_test_for_accessibility(reported) -> None:
     code, output, _ = reported
     assert code == 0, output[-3000:]
-    assert "3 passed" in output
+    assert "4 passed" in output
 
 
 def test_each_step_carries_its_vitals_and_accessibility(reported) -> None:
@@ -188,6 +189,10 @@ def test_a_screen_with_violations_has_their_table_at_its_step(reported) -> None:
     assert "https://dequeuniversity.com/rules/axe/" in table
     summary = attachment(results, flow, "Accessibility summary")
     assert "2 critical, 1 serious; 3 not in the baseline" in summary
+    # The portal's own fault, at the step that lands on its identification form.
+    [flow] = by_test(results)["test_portal_fault"]["steps"]
+    table = attachment(results, flow["steps"][4], "Accessibility after step 5")
+    assert all(f"<code>{rule}</code>" in table for rule in RULES)
 
 
 def test_the_planted_citizen_is_in_no_result_or_attachment(reported) -> None:
@@ -204,13 +209,19 @@ def test_fail_fails_a_test_on_new_violations_naming_the_step_and_each_rule(
     baseline.write_text(json.dumps({"version": 1, "violations": known}), encoding="utf-8")
     code, output, results = suite(tmp_path, "--a11y", "fail", "--a11y-baseline", str(baseline))
     assert code == 1, output[-3000:]
-    assert "1 failed, 2 passed" in output
+    assert "2 failed, 2 passed" in output
     found = by_test(results)
     message = found["test_faulty"]["statusDetails"]["message"]
     assert "accessibility: 3 new serious or critical violations (--a11y fail" in message
     for rule in RULES:
         assert f"- step 3. Iniciar sessão (Log In) of demo: {rule} (" in message
         assert f"- step 3. Iniciar sessão (Log In) of demo: {rule} (" in output
+    # The portal's faulty screen, at the step that lands on it.
+    message = found["test_portal_fault"]["statusDetails"]["message"]
+    step = "step 5. Li e aceito os termos e condições (I have read and accept the terms and "
+    step += "conditions)"
+    for rule, impact in zip(RULES, ("critical", "critical", "serious"), strict=True):
+        assert f"- {step} of registration: {rule} ({impact}, 1 element)" in message
     # The baseline accepts the same violations in the flow it names.
     assert found["test_clean"]["status"] == found["test_known"]["status"] == "passed"
     [flow] = found["test_known"]["steps"]
