@@ -3,25 +3,31 @@ a killed browser, and the alert policy fed by real outcomes."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from prometheus_client import generate_latest
 
 from flows.codes import CodeSourceError
-from flows.context import CodeArrival, CodeNotFound, CodeRequest
-from monitor import evidence
+from flows.context import Citizen, CodeArrival, CodeNotFound, CodeRequest
+from monitor import evidence, status
 from monitor.alerts import Alerter, AlertPolicy
 from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.service import Monitor
+from runtime.accessibility import Baseline, Known
 from runtime.codes import OutboxCodes
+from tests.security.leaks import Scanner, planted_faker, planted_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.exclusive_portal]
+# What the mock's ``inaccessible`` fault breaks on the registration's identification screen.
+IMPACT = {"image-alt": "critical", "label": "critical", "color-contrast": "serious"}
 
 
 @pytest.fixture
@@ -33,12 +39,14 @@ def warm(playwright):
 
 @pytest.fixture
 def executor(warm, sentinel_target, test_control, tmp_path: Path, portal_access) -> CheckExecutor:
-    yield CheckExecutor(warm, sentinel_target.url, test_control, tmp_path / "evidence")
+    # Without audits unless a test is about them: they double the time of a screen.
+    yield CheckExecutor(warm, sentinel_target.url, test_control, tmp_path / "evidence", a11y="off")
     test_control.clear_faults()
 
 
 def test_a_full_flow_check_times_every_documented_step(executor) -> None:
-    result = executor.run(CheckSpec("activation"))
+    executor.a11y = "report"
+    result = executor.run(CheckSpec("activation", degraded_s=120))
     assert result.outcome == "success"
     assert [(s.flow, s.step) for s in result.steps][:2] == [
         ("registration", "1"),
@@ -46,6 +54,15 @@ def test_a_full_flow_check_times_every_documented_step(executor) -> None:
     ]
     assert len(result.steps) == 10 + 8
     assert result.steps[3].title == "4. Registar (Register)"
+    # Each step's screen audited (the mock's are clean) and measured; each page load timed.
+    assert [s.step for s in result.steps if s.a11y is None or not s.a11y.audited] == []
+    assert [s.step for s in result.steps if s.a11y and s.a11y.findings] == []
+    assert [s.step for s in result.steps if s.vitals is None] == []
+    loads = [s.vitals for s in result.steps if s.vitals and s.vitals.loaded]
+    assert len(loads) >= 8
+    for v in loads:
+        assert 0 < (v.ttfb_s or 0) <= (v.fcp_s or 0) <= (v.lcp_s or 0), v
+        assert v.requests >= 1
     # The registration code, asked at registration's step 10, typed at activation's step 3.
     [code] = result.codes
     assert (code.flow, code.purpose, code.arrived) == ("activation", "registration", True)
@@ -250,3 +267,89 @@ def test_a_broken_code_source_is_our_error_not_a_missing_code(executor) -> None:
     assert (result.reason, result.counts_as_downtime) == ("harness_error", False)
     assert result.codes == []
     assert "codes_missing_total{" not in generate_latest(metrics.registry).decode()
+
+
+def test_a_new_inaccessible_screen_alerts_at_its_step_and_the_check_still_works(
+    executor, test_control, tmp_path: Path
+) -> None:
+    """The mock's ``inaccessible`` fault breaks three rules on the identification screen,
+    which step 5 (the terms) leads to: the check works, the rules are found there with their
+    impact, counted as new, alerted once each naming flow, step and rule, and shown on the
+    status page; with the baseline that accepts them, nothing is new and the alerts resolve.
+    Nothing of the citizen reaches the metrics, the page, the history or the alerts.
+
+    Each request is slow: a step ends once its next screen can be used, before its style
+    sheet came, and the audit waits for it (else steps 6 and 7 would not be seen to be on
+    step 5's screen, and their violations would be new as well)."""
+    executor.a11y = "report"
+    executor.fake = planted_faker()
+    citizens: list[Citizen] = []
+    provision = executor._citizen
+
+    def noted(flow: str) -> Citizen:
+        citizens.append(provision(flow))
+        return citizens[-1]
+
+    executor._citizen = noted
+    metrics = Metrics()
+    monitor = Monitor(
+        executor,
+        [CheckSpec("registration")],
+        History(tmp_path / "monitor.db"),
+        metrics,
+        Alerter(AlertPolicy(failures_to_alert=1, successes_to_recover=1)),
+    )
+    sent = []
+    monitor.notify = sent.append
+    test_control.set_faults(inaccessible=True, latency_ms=250)
+    [result] = monitor.run_once()
+
+    assert (result.outcome, result.ok) == ("success", True)
+    found = {
+        (s.step, f.rule, f.impact, f.new) for s in result.steps if s.a11y for f in s.a11y.findings
+    }
+    assert found == {
+        (step, rule, impact, step == "5")
+        for step in ("5", "6", "7")  # 6 and 7 type on step 5's screen: not new again
+        for rule, impact in IMPACT.items()
+    }
+    assert {s.step for s in result.steps if s.a11y and s.a11y.findings} == {"5", "6", "7"}
+    assert sorted((n.kind, n.violation.step, n.violation.rule) for n in sent) == [
+        ("firing", "5", rule) for rule in sorted(IMPACT)
+    ]
+    assert all("of registration since" in n.text() for n in sent)
+    new = "portal_sentinel_a11y_new_violations"
+    assert (
+        metrics.registry.get_sample_value(new, {"flow": "registration", "impact": "critical"}) == 2
+    )
+    assert (
+        metrics.registry.get_sample_value(new, {"flow": "registration", "impact": "serious"}) == 1
+    )
+    labels = {"flow": "registration", "step": "5", "impact": "critical"}
+    assert metrics.registry.get_sample_value("portal_sentinel_a11y_violations", labels) == 2
+    page = status.render(monitor.history, ["registration"], datetime.now(UTC))
+    assert page.count(" (new)</td>") == 3
+
+    executor.baseline = Baseline(
+        {Known("registration", "5", rule) for rule in IMPACT}  # as `sentinel audit` writes it
+    )
+    [again] = monitor.run_once()
+    assert again.ok
+    assert again.new_violations() == []
+    assert (
+        metrics.registry.get_sample_value(new, {"flow": "registration", "impact": "critical"}) == 0
+    )
+    assert sorted((n.kind, n.violation.rule) for n in sent[3:]) == [
+        ("resolved", rule) for rule in sorted(IMPACT)
+    ]
+
+    monitor.history.close()
+    scanner = Scanner(planted_values(citizens))
+    leaks = [
+        *scanner.text(generate_latest(metrics.registry).decode(), "the metrics"),
+        *scanner.text(page, "the status page"),
+        *scanner.files(tmp_path / "monitor.db"),
+        *(leak for n in sent for leak in scanner.text(json.dumps(n.payload()), "an alert")),
+    ]
+    assert len(citizens) == 2
+    assert not leaks, "\n".join(map(str, leaks))

@@ -25,9 +25,11 @@ def test_the_example_prometheus_files_are_valid(command: str, path: str) -> None
     assert done.returncode == 0, done.stdout + done.stderr
 
 
-def test_the_shipped_alert_rules_fire_when_codes_stop_arriving_or_come_slowly() -> None:
+def test_the_shipped_alert_rules_fire_as_their_tests_say() -> None:
     """``alerts_test.yml``: PortalCodesNotArriving on a code that never came (the first one
-    of a counter too), PortalCodeDeliverySlow on codes slower than a minute."""
+    of a counter too), PortalCodeDeliverySlow on codes slower than a minute,
+    PortalNewAccessibilityViolation on new serious or critical violations only, and
+    PortalPoorWebVitals on a step poor for a citizen for half an hour."""
     tests = Path(__file__).with_name("alerts_test.yml")
     done = subprocess.run(
         ["promtool", "test", "rules", tests.name],
