@@ -4,9 +4,9 @@ Each flow asked for (all by default) runs once, for a fresh synthetic citizen, t
 journey with the accessibility and Web Vitals observers, each screen audited once (one
 ``AuditCache`` for the run). The reports go into ``--out``:
 
-- ``index.html``: per flow and step, the screen's violations (rule, impact, how many elements,
-  help and its link, new or in the baseline) and its Web Vitals; one self-contained page,
-  readable on a phone.
+- ``index.html``: per flow and step, the screen's violations (rule, impact, how many elements
+  and where, help and its link, new or in the baseline) and its Web Vitals; one
+  self-contained page, readable on a phone.
 - ``audit.json``: the same, for machines.
 
 A baseline (``--baseline FILE``, by default ``accessibility-baseline.json`` in ``--out``) lists
@@ -14,9 +14,10 @@ the violations a team has accepted, by flow, step and rule; the command exits 1 
 has a violation it does not list, 0 otherwise, 2 on a wrong setting. ``--update-baseline``
 writes what was found as the baseline (keeping the entries of the flows not run) and exits 0.
 
-Nothing personal is kept: the violations are as ``runtime.accessibility`` keeps them, without
-the elements' selectors (which quote the page's markup), and a failed flow's message has the
-citizen's data and every long run of digits masked.
+Nothing personal is kept: the violations are as ``runtime.accessibility`` keeps them (the
+elements' selectors with quoted values, long numbers and the citizen's data masked, axe's
+HTML snippets dropped), and a failed flow's message has the citizen's data and every long run
+of digits masked.
 """
 
 from __future__ import annotations
@@ -266,6 +267,7 @@ def _step_data(
             "help": v.help,
             "help_url": v.help_url,
             "nodes": v.nodes,
+            "targets": list(v.targets),
             "new": not audit.same_as and (audit.flow, audit.step, v.rule) in fresh,
         }
         for v in sorted(audit.violations, key=lambda v: (-IMPACTS.index(v.impact), v.rule))

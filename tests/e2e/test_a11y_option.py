@@ -187,6 +187,8 @@ def test_a_screen_with_violations_has_their_table_at_its_step(reported) -> None:
     for rule in RULES:
         assert f"<code>{rule}</code>" in table
     assert "https://dequeuniversity.com/rules/axe/" in table
+    # Where, masked: the planted name in the image's id.
+    assert "<code>#foto-•••</code>" in table
     summary = attachment(results, flow, "Accessibility summary")
     assert "2 critical, 1 serious; 3 not in the baseline" in summary
     # The portal's own fault, at the step that lands on its identification form.

@@ -61,7 +61,10 @@ def test_no_figure_reads_as_a_code_or_a_pin() -> None:
 
 
 def violation(rule: str, impact: str) -> Violation:
-    return Violation(rule, impact, f"<b>help</b> of {rule}", f"https://example.org/{rule}", 2)
+    targets = (f"#{rule}-•••", 'p[title="•••"] > <b>')
+    return Violation(
+        rule, impact, f"<b>help</b> of {rule}", f"https://example.org/{rule}", 2, targets
+    )
 
 
 FAULTY = StepAudit(
@@ -86,6 +89,10 @@ def test_the_table_lists_the_gravest_first_escaped_new_or_known() -> None:
     table = violations_table(FAULTY, baseline.new([FAULTY]))
     assert table.index("image-alt") < table.index("color-contrast")
     assert "&lt;b&gt;help&lt;/b&gt; of image-alt" in table
+    assert (
+        "<code>#image-alt-•••</code><br><code>p[title=&quot;•••&quot;] &gt; &lt;b&gt;</code>"
+        in (table)
+    )
     assert "<b>" not in table
     rows = table.split("<tr>")[2:]
     assert "<span class=new>new</span>" in rows[0]

@@ -33,7 +33,10 @@ from sentinel.audit import (
 
 
 def violation(rule: str, impact: str, nodes: int = 1) -> Violation:
-    return Violation(rule, impact, f"Help <b>{rule}</b>", f"https://example.org/{rule}", nodes)
+    targets = tuple(f"#{rule}-{n} > <i>" for n in range(nodes))
+    return Violation(
+        rule, impact, f"Help <b>{rule}</b>", f"https://example.org/{rule}", nodes, targets
+    )
 
 
 IMAGE = violation("image-alt", "critical")
@@ -143,6 +146,7 @@ def test_the_json_report_says_each_step_s_violations_and_vitals() -> None:
         ("color-contrast", "serious", True),
     ]
     assert step["violations"][1]["nodes"] == 2
+    assert step["violations"][1]["targets"] == ["#label-0 > <i>", "#label-1 > <i>"]
     assert step["vitals"]["lcp_s"] == 0.2
     assert step["vitals"]["inp_s"] == 0.03
     # The same screen a step later: its violations are step 5's, not new again.
@@ -176,9 +180,12 @@ def test_the_html_report_shows_every_step_escaped_for_a_phone() -> None:
         "3 violations",
         "same screen as step 5",
     ]
-    rules = [li.code.get_text() for li in steps[1].select("ul.violations li")]
+    rules = [li.code.get_text() for li in steps[1].select("ul.violations > li")]
     assert rules == ["image-alt", "label", "color-contrast"]
     assert "Help &lt;b&gt;label&lt;/b&gt; (2 elements)." in page
+    where = steps[1].select("ul.violations > li")[1].select("details ul.where code")
+    assert [code.get_text() for code in where] == ["#label-0 > <i>", "#label-1 > <i>"]
+    assert "<i>" not in page
     assert steps[1].select_one("a")["href"] == "https://example.org/image-alt"
     assert "TTFB 30 ms · FCP 200 ms · LCP 200 ms" in steps[1].select_one(".vitals").get_text()
     assert not steps[2].select("ul.violations")
