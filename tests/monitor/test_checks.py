@@ -23,6 +23,7 @@ from monitor.metrics import Metrics
 from monitor.service import Monitor
 from runtime.accessibility import Baseline, Known
 from runtime.codes import OutboxCodes
+from runtime.network import parse_network
 from tests.security.leaks import Scanner, planted_faker, planted_values
 
 pytestmark = [pytest.mark.browser, pytest.mark.exclusive_portal]
@@ -353,3 +354,27 @@ def test_a_new_inaccessible_screen_alerts_at_its_step_and_the_check_still_works(
     ]
     assert len(citizens) == 2
     assert not leaks, "\n".join(map(str, leaks))
+
+
+def test_a_check_on_a_slow_network_has_its_time_limits_scaled_and_its_pages_slowed(
+    executor,
+) -> None:
+    executor.network = parse_network("fast-3g")
+    scaled = executor.limits(CheckSpec("portal", timeout_s=120, degraded_s=30))
+    assert (scaled.timeout_s, scaled.degraded_s) == (360, 90)  # fast-3g's factor of 3
+    result = executor.run(CheckSpec("portal", retries=0))
+    assert result.outcome == "success", result.message
+    first = result.steps[0].vitals
+    assert first is not None
+    assert first.loaded
+    # Each request waits the profile's latency (562.5 ms) at least: the network was there.
+    assert (first.ttfb_s or 0) >= 0.56
+
+
+def test_a_network_cut_after_a_step_fails_the_next_that_needs_the_portal_saying_so(
+    executor,
+) -> None:
+    executor.network = parse_network("offline-after=portal:2")
+    result = executor.run(CheckSpec("portal", retries=0))
+    assert (result.reason, result.failed_step) == ("portal_unavailable", "3")
+    assert "cut the browser's network after step 2." in result.message

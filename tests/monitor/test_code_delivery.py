@@ -14,6 +14,7 @@ from flows.context import Run
 from flows.runner import StepResult
 from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser, _Timings
 from monitor.results import CheckResult, CodeTiming
+from runtime.accessibility import AuditCache
 
 RUN = cast(Run, None)  # the observer reads nothing of the run
 
@@ -56,7 +57,12 @@ class Scripted(CheckExecutor):
         self.tries = list(tries)
 
     def _attempt(
-        self, spec: CheckSpec, started_at: datetime, attempt: int, deadline: float
+        self,
+        spec: CheckSpec,
+        started_at: datetime,
+        attempt: int,
+        deadline: float,
+        cache: AuditCache,
     ) -> CheckResult:
         return self.tries.pop(0)
 
