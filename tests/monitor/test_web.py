@@ -154,7 +154,7 @@ def test_every_dynamic_value_on_the_status_page_is_escaped(tmp_path: Path) -> No
     assert flow_row.get_text() == HOSTILE
     assert step_row.td.get_text() == f"4. {HOSTILE} (failed)"
     [row] = findings.tbody.find_all("tr")
-    assert row.td.get_text() == f"{HOSTILE}: 3. {HOSTILE}"
+    assert row.td.get_text() == f"{HOSTILE}: after 3. {HOSTILE}"
     assert row.find("td", class_="rule").get_text() == HOSTILE + HOSTILE  # the rule, its help
     assert row.find("a") is None  # only an https:// help link is a link
     _, newest, oldest = (row.find_all("td") for row in failures.find_all("tr"))
@@ -341,25 +341,25 @@ def test_the_accessibility_section_lists_each_rule_once_with_what_is_new(tmp_pat
     rows = section_table(soup, "Accessibility (last check)").tbody.find_all("tr")
     assert [cells(row) for row in rows] == [
         {
-            "step": "registration: 4. Registar (Register)",
+            "step": "registration: after 4. Registar (Register)",
             "Rule": "region All page content should be in landmarks",
             "Impact": "moderate",
             "Elements": "2",
         },
         {
-            "step": f"registration: {TERMS}",
+            "step": f"registration: after {TERMS}",
             "Rule": "image-alt Images must have alternative text",
             "Impact": "critical (new)",
             "Elements": "1",
         },
         {
-            "step": f"registration: {TERMS}",
+            "step": f"registration: after {TERMS}",
             "Rule": "label Form elements must have labels",
             "Impact": "critical (new)",
             "Elements": "1",
         },
         {
-            "step": f"registration: {TERMS}",
+            "step": f"registration: after {TERMS}",
             "Rule": "color-contrast Elements must meet minimum color contrast",
             "Impact": "serious (new)",
             "Elements": "1",
