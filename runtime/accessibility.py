@@ -20,6 +20,7 @@ citizen's data masked. axe's HTML snippets, which can hold typed values, are dro
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import time
@@ -30,6 +31,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from flows.context import Run
@@ -241,6 +243,11 @@ class AccessibilityObserver(Observer):
     def _audit(self, step: Step, run: Run) -> StepAudit:
         started = time.perf_counter()
         where = partial(StepAudit, self._flow, step.number, step.title)
+        # A step ends when its next screen can be used, which on a busy machine or a slow
+        # network can be before its style sheets came: audited then, the screen would look
+        # like another one (contrast unknown, its next step taken for a new screen).
+        with contextlib.suppress(PlaywrightError):  # still loading at the limit: seen as it is
+            run.page.wait_for_load_state("load", timeout=run.timeout_ms)
         try:
             fingerprint = str(run.page.evaluate(_FINGERPRINT))
             if self._screen and self._screen[:2] == (id(run.page), fingerprint):

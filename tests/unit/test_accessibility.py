@@ -109,6 +109,10 @@ class FakePage:
         self.found = found
         self.fingerprint = fingerprint
         self.audits = 0
+        self.waited: list[str] = []
+
+    def wait_for_load_state(self, state: str, timeout: float) -> None:
+        self.waited.append(state)
 
     def evaluate(self, script: str, arg: Any = None) -> Any:
         if script == accessibility._HAS_AXE:
@@ -153,7 +157,7 @@ def test_audit_page_keeps_rule_impact_help_and_masked_targets_only() -> None:
 
 
 def observe(observer: AccessibilityObserver, flow: str, page: FakePage, *steps: str) -> None:
-    run = SimpleNamespace(page=page, citizen=CITIZEN)
+    run = SimpleNamespace(page=page, citizen=CITIZEN, timeout_ms=10_000)
     observer.flow_started(SimpleNamespace(name=flow), run)  # type: ignore[arg-type]
     for number in steps:
         step = SimpleNamespace(number=number, title=f"{number}. Passo")
@@ -169,6 +173,8 @@ def test_a_screen_is_audited_once_per_visit_and_once_per_cache() -> None:
     assert [a.same_as for a in first.audits] == ["", "5", "5"]
     assert all(a.violations == first.audits[0].violations for a in first.audits)
     assert page.audits == 1
+    # Each screen was let finish loading (its style sheets decide its contrast) first.
+    assert page.waited == ["load"] * 3
     # Another flow on the same screen: the cache answers; a new screen is audited.
     second = AccessibilityObserver(cache)
     observe(second, "login", page, "1")
