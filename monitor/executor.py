@@ -104,6 +104,7 @@ class _Timings(Observer):
         self.vitals = vitals
         self.audits = audits
         self.baseline = baseline or Baseline()
+        self.audit_s = 0.0  # the audits' own time
 
     def flow_started(self, flow: Flow, run: Run) -> None:
         self.flow = flow.name
@@ -132,11 +133,10 @@ class _Timings(Observer):
         """The audit of the step's screen; None for a failed step, whose screen is not the one
         documented (an error page's violations are not the portal's screen's)."""
         audit = self.audits.latest() if self.audits else None
-        if (
-            not result.passed
-            or audit is None
-            or (audit.flow, audit.step) != (self.flow, step.number)
-        ):
+        if audit is None or (audit.flow, audit.step) != (self.flow, step.number):
+            return None
+        self.audit_s += audit.seconds
+        if not result.passed:
             return None
         return StepA11y(findings(audit, self.baseline), audit.same_as, audit.error)
 
@@ -336,22 +336,25 @@ class CheckExecutor:
         # Audits of this check only: a portal that changed is seen at the next check (the
         # cache knows a screen by its markup, not by its style sheets' contents).
         cache = AuditCache()
+        audit_s = 0.0
         for attempt in range(1, spec.retries + 2):
             result = self._guarded_attempt(spec, started_at, attempt, cache)
             # Every try's codes: a code that never came is counted even when a retry passed.
             codes += [replace(code, attempt=attempt) for code in result.codes]
+            audit_s += result.audit_s
             if result.ok:
                 break
         assert result is not None
         result.codes = codes
+        result.audit_s = audit_s
         result.duration_s = time.perf_counter() - started
         if result.ok:
             slow = _slowness(result, spec)
             if slow:
                 result.outcome, result.message = "degraded", "; ".join(slow)
-        if result.ok and result.duration_s > spec.timeout_s:
+        if result.ok and result.portal_s > spec.timeout_s:
             result.outcome, result.reason = "failure", "timeout"
-            result.message = f"the check took {result.duration_s:.1f}s, over {spec.timeout_s}s"
+            result.message = f"the check took {result.portal_s:.1f}s, over {spec.timeout_s}s"
         return result
 
     def _guarded_attempt(
@@ -448,6 +451,7 @@ class CheckExecutor:
                 attempt,
                 steps=timings.steps,
                 codes=timings.codes,
+                audit_s=timings.audit_s,
             )
         except Exception as error:
             # Every failure, ours included, is classified and kept: the schedule goes on.
@@ -466,6 +470,7 @@ class CheckExecutor:
                 attempt,
                 steps=timings.steps,
                 codes=timings.codes,
+                audit_s=timings.audit_s,
                 reason=reason_of(error),
                 message=str(error).splitlines()[0][:500],
                 failed_step=getattr(error, "step", ""),
@@ -551,8 +556,8 @@ class CheckExecutor:
 def _slowness(result: CheckResult, spec: CheckSpec) -> list[str]:
     """Why a check that worked is degraded, in words; empty when it is not."""
     slow = []
-    if result.duration_s > spec.degraded_s:
-        slow.append(f"the check took {result.duration_s:.1f} s, over {spec.degraded_s:g} s")
+    if result.portal_s > spec.degraded_s:
+        slow.append(f"the check took {result.portal_s:.1f} s, over {spec.degraded_s:g} s")
     code = result.slowest_code()
     seconds = code.seconds if code is not None else None
     if code is not None and seconds is not None and seconds > spec.code_delivery_degraded_s:

@@ -59,6 +59,7 @@ def test_a_full_flow_check_times_every_documented_step(executor) -> None:
     assert [s.step for s in result.steps if s.a11y is None or not s.a11y.audited] == []
     assert [s.step for s in result.steps if s.a11y and s.a11y.findings] == []
     assert [s.step for s in result.steps if s.vitals is None] == []
+    assert 0 < result.audit_s < result.duration_s  # the harness's time, kept apart
     loads = [s.vitals for s in result.steps if s.vitals and s.vitals.loaded]
     assert len(loads) >= 8
     for v in loads:

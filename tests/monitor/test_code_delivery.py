@@ -12,7 +12,7 @@ from flows import catalog
 from flows.codes import CodeDelivery
 from flows.context import Run
 from flows.runner import StepResult
-from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser, _Timings
+from monitor.executor import CheckExecutor, CheckSpec, WarmBrowser, _slowness, _Timings
 from monitor.results import CheckResult, CodeTiming
 from runtime.accessibility import AuditCache
 
@@ -98,3 +98,12 @@ def test_a_code_that_never_came_before_a_retry_is_kept(tmp_path: Path) -> None:
     result = executor.run(CheckSpec("activation", retries=1))
     assert result.outcome == "success"
     assert [(c.arrived, c.attempt) for c in result.codes] == [(False, 1), (True, 2)]
+
+
+def test_the_accessibility_audits_own_time_does_not_make_a_check_degraded() -> None:
+    """The audits are the harness's work: a check is slow by the portal's time only."""
+    spec = CheckSpec("activation", degraded_s=30)
+    audited = CheckResult("activation", datetime.now(UTC), "success", 40.0, audit_s=12.0)
+    assert _slowness(audited, spec) == []
+    audited.audit_s = 5.0
+    assert _slowness(audited, spec) == ["the check took 35.0 s, over 30 s"]
