@@ -1,6 +1,7 @@
 """The accessibility audit (axe-core, WCAG 2.0/2.1 A and AA) in a real Chromium, on the mock.
 
-A clean mock passes it at every step of every flow in each wording and markup; the mock's
+(That a clean mock passes it at every step of every flow in each wording and markup is
+asserted by ``tests/e2e/test_flows.py``, which runs each of them there anyway.) The mock's
 fault ``inaccessible`` is found at the one step that lands on its screen, with each rule's
 impact, and a baseline of it hides those and catches a new one; what the audit keeps of a
 screen that shows the citizen's data holds none of it.
@@ -16,7 +17,6 @@ from html import escape
 import pytest
 from playwright.sync_api import Page
 
-from flows import catalog
 from flows.context import Citizen, Run
 from flows.flow import Flow, Step
 from flows.runner import FlowResult, Observer, StepResult
@@ -25,12 +25,9 @@ from runtime.accessibility import (
     AuditCache,
     Baseline,
     StepAudit,
-    describe,
 )
 from runtime.citizens import provision
 from runtime.testapi import TestControl
-from tests.e2e.conftest import VARIANTS
-from tests.e2e.test_flows import starting_account
 from tests.security.leaks import Scanner, planted_faker, planted_values
 
 pytestmark = pytest.mark.browser
@@ -77,25 +74,6 @@ class Plant(Observer):
 
 def found(audits: list[StepAudit]) -> list[tuple[str, str, str, str]]:
     return [(a.flow, a.step, v.rule, v.impact) for a in audits for v in a.violations]
-
-
-@pytest.mark.parametrize("portal_variant", VARIANTS, indirect=True)
-def test_every_step_of_every_flow_is_clean_in_each_wording_and_markup(
-    run_flow: Callable[..., FlowResult],
-    citizen: Callable[..., Citizen],
-    accessibility_observer: AccessibilityObserver,
-    page: Page,
-    portal_variant: tuple[str, str],
-) -> None:
-    for name, flow in catalog.FLOWS.items():
-        person = citizen(cmd=(name == "cmd"), account=starting_account(flow))
-        page.context.clear_cookies()  # a citizen's browser of their own, as in a fresh context
-        assert run_flow(name, person, prerequisites=False).passed
-    audits = accessibility_observer.audits
-    every_step = [(f.name, s.number) for f in catalog.FLOWS.values() for s in f.steps]
-    assert [(a.flow, a.step) for a in audits] == every_step
-    assert [a for a in audits if not a.audited] == []
-    assert [describe(a, v) for a in audits for v in a.violations] == []
 
 
 @pytest.fixture
