@@ -62,7 +62,6 @@ log = logging.getLogger("monitor.executor")
 HANG_GRACE_S = 5.0  # beyond a check's time limit, before its browser is declared hung
 NO_API_CODES = NoCodes("this target has no test-control API")
 STEP_LIMIT_S = 30.0  # a step's time limit, at most (a check's own limit may be shorter)
-LOAD_WAIT_S = 5.0  # how long an audit waits for a screen to finish loading, at most
 # What the monitor does with accessibility: nothing, or report (metrics, status page, alerts
 # on new serious or critical violations). A violation never fails a check: uptime is the
 # portal's availability, and the alert says what is wrong where.
@@ -145,23 +144,6 @@ class _Timings(Observer):
         # detour is still this check's).
         where = "" if self.flow == self.check else f"{self.flow} "
         log.info("check %s, %sstep %s: %s", self.check, where, step.number, detour.note("en"))
-
-
-class _Loaded(Observer):
-    """Lets the screen a step left the browser on finish loading (its style sheets and
-    images) before the audit and the Web Vitals look at it: a step ends when its next screen
-    is there to use, which on a busy machine or a slow network can be before its style sheets
-    came, and an audit then sees a different screen (contrast unknown, the next step's
-    screen taken for a new one)."""
-
-    def __init__(self, limit_ms: float) -> None:
-        self.limit_ms = limit_ms
-
-    def step_finished(self, step: Step, run: Run, result: StepResult) -> None:
-        if not result.passed:
-            return  # a failed step's screen is not audited
-        with contextlib.suppress(Exception):  # still loading at the limit: looked at as it is
-            run.page.wait_for_load_state("load", timeout=self.limit_ms)
 
 
 def findings(audit: StepAudit, baseline: Baseline) -> tuple[Finding, ...]:
@@ -392,10 +374,7 @@ class CheckExecutor:
         audits = AccessibilityObserver(cache) if self.a11y != "off" else None
         vitals = VitalsObserver()
         timings = _Timings(spec.name, vitals, audits, self.baseline)
-        first: list[Observer] = []
-        if audits is not None:
-            first = [_Loaded(LOAD_WAIT_S * 1000 * self._factor), audits]
-        return [*first, vitals, timings], timings
+        return [*([audits] if audits else []), vitals, timings], timings
 
     @property
     def _factor(self) -> float:
