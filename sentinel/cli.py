@@ -266,6 +266,21 @@ def build_parser() -> argparse.ArgumentParser:
     add_code_options(run)
     add_channel(run)
     add_network(run)
+    run.add_argument(
+        "--a11y",
+        choices=("off", "report", "fail"),
+        default="report",
+        help="the accessibility audit of every screen (axe-core, WCAG 2.0/2.1 A and AA): off, "
+        "in the report (report), or also failing a flow that reaches a new serious or "
+        "critical violation (fail) (default: %(default)s)",
+    )
+    run.add_argument(
+        "--a11y-baseline",
+        type=Path,
+        metavar="FILE",
+        help="the violations already accepted, by flow, step and rule (written by `sentinel "
+        "audit --update-baseline`); only the others are new",
+    )
     add_debug(run, "the test session's own output and tracebacks")
     run.add_argument("--no-report", action="store_true", help="write results, skip the HTML")
     add_report_paths(run)
@@ -800,6 +815,7 @@ def run_flows(args: argparse.Namespace) -> int:
         # the production portal, read-only ones may watch it.
         args.target = resolve_target(args.target, with_prerequisites(names))
         checked_network(args.network, names)
+        checked_baseline(args.a11y_baseline)
     except (TargetError, UsageError) as error:
         print(f"sentinel run: {error}", file=sys.stderr)
         return 2
@@ -859,6 +875,9 @@ def run_flows(args: argparse.Namespace) -> int:
     pytest_args.append(f"--channel={args.channel}")
     if args.network is not None:
         pytest_args.append(f"--network={args.network.name}")
+    pytest_args.append(f"--a11y={args.a11y}")
+    if args.a11y_baseline is not None:
+        pytest_args.append(f"--a11y-baseline={args.a11y_baseline.resolve()}")
     for option in ("codes_imap", "codes_sms_webhook", "codes_command", "codes_timeout"):
         if getattr(args, option) is not None:  # the environment's, pytest reads itself
             pytest_args.append(f"--{option.replace('_', '-')}={getattr(args, option)}")
@@ -951,6 +970,19 @@ def network_option(text: str):  # -> runtime.network.Network | None
         return parse_network(text)
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def checked_baseline(path: Path | None) -> None:
+    """``--a11y-baseline``: a file that is not a baseline is refused in one line, before any
+    flow runs."""
+    if path is None:
+        return
+    from runtime.accessibility import Baseline
+
+    try:
+        Baseline.load(path)
+    except ValueError as error:
+        raise UsageError(f"--a11y-baseline {error}") from None
 
 
 def checked_network(network, names: Sequence[str]) -> None:

@@ -214,7 +214,8 @@ def test_fail_fails_a_test_on_new_violations_naming_the_step_and_each_rule(
     assert "2 failed, 2 passed" in output
     found = by_test(results)
     message = found["test_faulty"]["statusDetails"]["message"]
-    assert "accessibility: 3 new serious or critical violations (--a11y fail" in message
+    assert "accessibility: 3 new serious or critical violations, first " in message
+    assert " at step 3. Iniciar sessão (Log In) of demo (--a11y fail;" in message
     for rule in RULES:
         assert f"- step 3. Iniciar sessão (Log In) of demo: {rule} (" in message
         assert f"- step 3. Iniciar sessão (Log In) of demo: {rule} (" in output

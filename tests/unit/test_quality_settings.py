@@ -108,7 +108,10 @@ AUDITS = [
 def test_a_failure_names_each_new_blocking_violation_once_per_screen() -> None:
     message = accessibility_failure(blocking(Baseline().new(AUDITS)))
     lines = message.splitlines()
-    assert lines[0].startswith("accessibility: 2 new serious or critical violations")
+    assert lines[0].startswith(
+        "accessibility: 2 new serious or critical violations, first image-alt (critical) at "
+        "step 5. Li e aceito of registration (--a11y fail;"
+    )
     assert lines[1:] == [
         "- step 5. Li e aceito of registration: image-alt (critical, 1 element): help of "
         "image-alt https://example.org/image-alt",
