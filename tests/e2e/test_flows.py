@@ -13,13 +13,20 @@ from flows.flow import Flow
 from pages.portal import PersonalAreaPage
 from runtime.accessibility import describe
 from tests.e2e.conftest import VARIANTS
+from tests.e2e.test_vitals import plausible
 
 
 @allure.story("Documented steps on each wording and markup")
 @pytest.mark.parametrize("portal_variant", VARIANTS, indirect=True)
 @pytest.mark.parametrize("name", list(catalog.FLOWS))
 def test_each_flow_end_to_end(
-    run_flow, citizen, name, portal_variant, accessibility_observer, sentinel_target
+    run_flow,
+    citizen,
+    name,
+    portal_variant,
+    accessibility_observer,
+    vitals_observer,
+    sentinel_target,
 ) -> None:
     wording, markup = portal_variant
     allure.dynamic.title(f"{catalog.FLOWS[name].title}: {wording} wording, {markup} markup")
@@ -32,6 +39,13 @@ def test_each_flow_end_to_end(
     result = run_flow(name, person, prerequisites=False)
     assert result.passed
     assert [s.step.number for s in result.steps] == [s.number for s in catalog.FLOWS[name].steps]
+    # Every step has its Web Vitals, in the order a page load makes them.
+    measured = vitals_observer.of_flow(name)
+    assert [vitals.step for vitals in measured] == [step.number for step in flow.steps]
+    assert measured[0].loaded, measured[0]  # every flow starts on a page it loads
+    for vitals in measured:
+        plausible(vitals)
+    assert sum(vitals.loaded for vitals in measured) >= 2  # a click that led to another page
     if accessibility_observer is not None and sentinel_target.bundled:
         # The bundled mock passes the audit (axe-core, WCAG 2.0/2.1 A and AA) at every step, in
         # every wording and markup; a portal under test by URL is reported on, not judged here.

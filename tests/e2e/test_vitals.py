@@ -1,6 +1,8 @@
 """Web Vitals of every documented step, measured in a real Chromium.
 
-The bundled mock neither shifts its layout nor keeps a click busy, so a small page of our own,
+That every step of every flow has plausible figures in each wording and markup is asserted
+by ``tests/e2e/test_flows.py`` (with ``plausible`` here), which runs each of them anyway. The
+bundled mock neither shifts its layout nor keeps a click busy, so a small page of our own,
 served through ``page.route``, shows that a layout shift and a slow interaction are counted.
 """
 
@@ -11,7 +13,6 @@ from collections.abc import Sequence
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from flows import catalog
 from flows.context import NOBODY, NoCodes, Run
 from flows.flow import Flow, Step
 from flows.runner import Observer, Runner
@@ -24,13 +25,6 @@ from runtime.vitals import StepVitals, VitalsObserver
 def flow_observers(vitals_observer: VitalsObserver) -> list[Observer]:
     """The Web Vitals observer alone: what these tests are about, and nothing that costs."""
     return [vitals_observer]
-
-
-def starting_account(flow: Flow) -> str | None:
-    """The account the flows ``flow`` requires would have left: activated, or registered."""
-    if "activation" in flow.requires:
-        return "active"
-    return "pending" if "registration" in flow.requires else None
 
 
 def plausible(vitals: StepVitals) -> None:
@@ -47,22 +41,6 @@ def plausible(vitals: StepVitals) -> None:
         assert vitals.transfer_bytes > 0, vitals
     else:
         assert set(vitals.seconds()) <= {"inp"}, vitals
-
-
-@pytest.mark.parametrize("name", list(catalog.FLOWS))
-def test_every_step_of_every_flow_has_plausible_vitals(
-    run_flow, citizen, vitals_observer: VitalsObserver, name: str
-) -> None:
-    flow = catalog.FLOWS[name]
-    person = citizen(cmd=name == "cmd", account=starting_account(flow)) if flow.writes else NOBODY
-    run_flow(name, person, prerequisites=False)
-    measured = vitals_observer.of_flow(name)
-    assert [vitals.step for vitals in measured] == [step.number for step in flow.steps]
-    assert measured[0].loaded, measured[0]  # every flow starts on a page it loads
-    for vitals in measured:
-        plausible(vitals)
-    # A screen a step reaches by loading a page: every click that leads to another screen.
-    assert sum(vitals.loaded for vitals in measured) >= 2
 
 
 PORTAL = "http://vitals.test/"
