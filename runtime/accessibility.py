@@ -20,6 +20,7 @@ citizen's data masked. axe's HTML snippets, which can hold typed values, are dro
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import re
@@ -30,6 +31,7 @@ from functools import cache, partial
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
@@ -54,7 +56,7 @@ _AXE_OPTIONS = {
 }
 # The violations without axe's HTML snippets (which hold what was typed): only what is kept.
 _RUN_AXE = """async (options) => {
-  const results = await axe.run(document, options);
+  const results = await window.__sentinelAxe.run(document, options);
   return results.violations.map((v) => ({
     id: v.id, impact: v.impact || 'minor', help: v.help, helpUrl: v.helpUrl,
     targets: v.nodes.map((node) => node.target.flat().join(' ')),
@@ -94,7 +96,18 @@ _FINGERPRINT = """() => {
   }
   return text.length + ':' + a.toString(16) + ':' + b.toString(16);
 }"""
-_HAS_AXE = "() => typeof window.axe === 'object' && typeof window.axe.run === 'function'"
+# Our axe-core is kept under a name of its own, and the page's ``window.axe`` (a portal may
+# bundle another version, or a page may fake one) is given back: the audit is always ours.
+_HAS_AXE = """(version) => {
+  const ours = window.__sentinelAxe;
+  return typeof ours === 'object' && typeof ours.run === 'function' && ours.version === version;
+}"""
+_INJECT = """(source) => {
+  const theirs = Object.getOwnPropertyDescriptor(window, 'axe');
+  (0, eval)(source);
+  window.__sentinelAxe = window.axe;
+  if (theirs) Object.defineProperty(window, 'axe', theirs); else delete window.axe;
+}"""
 
 
 @cache
@@ -172,8 +185,8 @@ class AuditCache:
 def audit_page(page: Page, secrets: Sequence[str] = ()) -> tuple[Violation, ...]:
     """axe-core's WCAG A and AA violations on ``page`` now, masked (``secrets``: values to mask
     wherever they appear, the citizen's data)."""
-    if not page.evaluate(_HAS_AXE):
-        page.evaluate(axe_source())
+    if not page.evaluate(_HAS_AXE, axe_version()):
+        page.evaluate(_INJECT, axe_source())
     found = page.evaluate(_RUN_AXE, _AXE_OPTIONS)
     return tuple(_violation(item, secrets) for item in found)
 
@@ -184,8 +197,9 @@ def _violation(item: dict[str, Any], secrets: Sequence[str]) -> Violation:
     return Violation(
         rule=str(item["id"]),
         impact=impact if impact in IMPACTS else "minor",
-        help=str(item.get("help", "")),
-        help_url=str(item.get("helpUrl", "")),
+        help=mask_text(str(item.get("help", ""))[:300], secrets),
+        # Only a web page is linked: a report must not carry a ``javascript:`` link.
+        help_url=url if (url := str(item.get("helpUrl", ""))[:300]).startswith("https://") else "",
         nodes=len(targets),
         targets=targets[:10],
     )
@@ -206,9 +220,29 @@ def mask_selector(selector: str, secrets: Sequence[str] = ()) -> str:
     or a number from the masking."""
     masked = _QUOTED.sub(lambda m: m.group(1) + MASK + m.group(1), selector)
     masked = _CSS_ESCAPE.sub(_unescaped, masked)
-    for secret in sorted((s for s in secrets if s), key=len, reverse=True):
-        masked = re.sub(re.escape(secret), MASK, masked, flags=re.IGNORECASE)
-    return _DIGITS.sub(MASK, masked)
+    return _DIGITS.sub(MASK, mask_text(masked, secrets))
+
+
+def mask_text(text: str, secrets: Sequence[str]) -> str:
+    """``text`` with each of ``secrets`` masked, as it is and as a page may write it in an
+    attribute: percent-encoded, or in base64."""
+    forms = {form for secret in secrets if secret for form in _encodings(secret)}
+    for form in sorted(forms, key=len, reverse=True):
+        text = re.sub(re.escape(form), MASK, text, flags=re.IGNORECASE)
+    return text
+
+
+def _encodings(secret: str) -> list[str]:
+    raw = secret.encode("utf-8")
+    encoded = [
+        secret,
+        quote(secret, safe=""),
+        quote_plus(secret, safe=""),
+        base64.b64encode(raw).decode("ascii"),
+        base64.urlsafe_b64encode(raw).decode("ascii"),
+    ]
+    # Unpadded base64 too; a case-insensitive match of a short one would mask ordinary words.
+    return [form.rstrip("=") for form in encoded if len(form.rstrip("=")) >= 4]
 
 
 def _unescaped(escape: re.Match[str]) -> str:
@@ -232,6 +266,13 @@ class AccessibilityObserver(Observer):
         self._screen = None
 
     def step_finished(self, step: Step, run: Run, result: StepResult) -> None:
+        if not result.passed:
+            # What a failed step left may be the browser's own error page, not the portal's
+            # screen: its violations are nobody's to fix (the failure is the step's report).
+            where = partial(StepAudit, self._flow, step.number, step.title)
+            self.audits.append(where(error="the step failed: its screen is not audited"))
+            self._screen = None
+            return
         self.audits.append(self._audit(step, run))
 
     def of_flow(self, flow: str) -> list[StepAudit]:
@@ -272,6 +313,8 @@ class AccessibilityObserver(Observer):
 # -- the baseline: the violations a team has accepted, so that only new ones count ----------
 
 BASELINE_VERSION = 1
+# Far above any portal's: one entry per flow, step and rule is a few dozen bytes.
+MAX_BASELINE_BYTES = 5_000_000
 
 
 @dataclass(frozen=True, order=True)
@@ -295,6 +338,15 @@ class Baseline:
     def load(cls, path: Path) -> Baseline:
         """The baseline in ``path``; a file that is not one raises ValueError saying why."""
         try:
+            # A device or a pipe could be read for ever; a baseline is a small JSON file.
+            if path.exists() and not path.is_file():
+                raise ValueError(f"cannot read the baseline {path}: not a file")
+            if path.exists() and path.stat().st_size > MAX_BASELINE_BYTES:
+                raise ValueError(
+                    f"cannot read the baseline {path}: larger than "
+                    f"{MAX_BASELINE_BYTES // 1_000_000} MB, not one `sentinel audit "
+                    "--update-baseline` writes"
+                )
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise ValueError(f"cannot read the baseline {path}: {error}") from None
@@ -346,8 +398,9 @@ def _known_entries(data: Any) -> Iterable[Known]:
 
 
 def blocking(found: Iterable[tuple[StepAudit, Violation]]) -> list[tuple[StepAudit, Violation]]:
-    """Those of ``found`` that are serious or critical."""
-    return [(audit, violation) for audit, violation in found if violation.blocking]
+    """Those of ``found`` that are serious or critical, the gravest first (in step order)."""
+    chosen = [(audit, violation) for audit, violation in found if violation.blocking]
+    return sorted(chosen, key=lambda pair: -IMPACTS.index(pair[1].impact))
 
 
 def describe(audit: StepAudit, violation: Violation) -> str:

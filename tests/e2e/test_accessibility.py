@@ -25,6 +25,7 @@ from runtime.accessibility import (
     AuditCache,
     Baseline,
     StepAudit,
+    audit_page,
 )
 from runtime.citizens import provision
 from runtime.testapi import TestControl
@@ -158,3 +159,14 @@ def test_the_audit_keeps_nothing_of_the_citizen_s_data(
     as_json = json.dumps([asdict(a) for a in audits], ensure_ascii=False)
     leaks = scanner.text(repr(audits), "repr") + scanner.text(as_json, "json")
     assert not leaks, "\n".join(map(str, leaks))
+
+
+def test_a_page_s_own_axe_neither_replaces_the_audit_nor_is_replaced(page: Page) -> None:
+    # A portal that bundles an axe of its own (or fakes one answering "no violations").
+    page.set_content(
+        """<!doctype html><html lang="pt-PT"><head><title>Portal</title></head><body><main>
+        <script>window.axe = {version: '0.0.1', run: async () => ({violations: []})};</script>
+        <img src="data:image/gif;base64,R0lGODlhAQABAAAAACw="></main></body></html>"""
+    )
+    assert "image-alt" in {violation.rule for violation in audit_page(page)}
+    assert page.evaluate("window.axe.version") == "0.0.1"  # the page's own, given back

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 import pytest
 
@@ -156,12 +158,15 @@ def test_audit_page_keeps_rule_impact_help_and_masked_targets_only() -> None:
 # -- the observer -------------------------------------------------------------------------
 
 
+PASSED = SimpleNamespace(passed=True)
+
+
 def observe(observer: AccessibilityObserver, flow: str, page: FakePage, *steps: str) -> None:
     run = SimpleNamespace(page=page, citizen=CITIZEN, timeout_ms=10_000)
     observer.flow_started(SimpleNamespace(name=flow), run)  # type: ignore[arg-type]
     for number in steps:
         step = SimpleNamespace(number=number, title=f"{number}. Passo")
-        observer.step_finished(step, run, None)  # type: ignore[arg-type]
+        observer.step_finished(step, run, PASSED)  # type: ignore[arg-type]
 
 
 def test_a_screen_is_audited_once_per_visit_and_once_per_cache() -> None:
@@ -297,3 +302,70 @@ def test_an_unreadable_baseline_says_it_cannot_be_read(tmp_path: Path, make: str
         path.write_bytes(b"\xff\xfe\x00{")
     with pytest.raises(ValueError, match=f"cannot read the baseline {path}"):
         Baseline.load(path)
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        lambda v: quote(v, safe=""),
+        lambda v: quote_plus(v, safe=""),
+        lambda v: base64.b64encode(v.encode()).decode(),
+        lambda v: base64.urlsafe_b64encode(v.encode()).decode().rstrip("="),
+    ],
+    ids=["percent", "form-encoded", "base64", "base64url"],
+)
+def test_a_secret_a_page_wrote_encoded_is_masked_too(form) -> None:
+    for secret in (CITIZEN.email, CITIZEN.password, CITIZEN.niss, CITIZEN.name):
+        assert secret
+        selector = f"#foto-{form(secret)} > img"
+        masked = mask_selector(selector, CITIZEN.secrets())
+        assert form(secret) not in masked, masked
+        assert MASK in masked
+
+
+def test_help_is_masked_and_only_a_web_page_is_linked() -> None:
+    page = FakePage(
+        [
+            {
+                "id": "image-alt",
+                "impact": "critical",
+                "help": f"Images of {CITIZEN.name} must have alternative text",
+                "helpUrl": "javascript:alert('url')",
+                "targets": ["img"],
+            }
+        ]
+    )
+    [found] = audit_page(page, CITIZEN.secrets())  # type: ignore[arg-type]
+    assert CITIZEN.name not in found.help
+    assert found.help == f"Images of {MASK} must have alternative text"
+    assert found.help_url == ""
+
+
+def test_a_failed_step_s_screen_is_not_audited() -> None:
+    page = FakePage([{"id": "meta-viewport", "impact": "moderate", "targets": ["meta"]}])
+    observer = AccessibilityObserver()
+    run = SimpleNamespace(page=page, citizen=CITIZEN, timeout_ms=10_000)
+    observer.flow_started(SimpleNamespace(name="login"), run)  # type: ignore[arg-type]
+    step = SimpleNamespace(number="3", title="3. Passo")
+    observer.step_finished(step, run, SimpleNamespace(passed=False))  # type: ignore[arg-type]
+    [audit] = observer.audits
+    assert not audit.audited
+    assert audit.violations == ()
+    assert audit.error == "the step failed: its screen is not audited"
+    assert page.audits == 0
+
+
+def test_the_gravest_new_violation_comes_first() -> None:
+    serious = Violation("color-contrast", "serious", "", "", 1)
+    critical = Violation("image-alt", "critical", "", "", 1)
+    audit = StepAudit("registration", "5", "5. Passo", (serious, critical))
+    assert [v.rule for _, v in blocking(Baseline().new([audit]))] == ["image-alt", "color-contrast"]
+
+
+def test_a_device_or_a_huge_file_is_no_baseline(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot read the baseline /dev/zero: not a file"):
+        Baseline.load(Path("/dev/zero"))
+    huge = tmp_path / "baseline.json"
+    huge.write_bytes(b" " * (accessibility.MAX_BASELINE_BYTES + 1))
+    with pytest.raises(ValueError, match="larger than 5 MB"):
+        Baseline.load(huge)
