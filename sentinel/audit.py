@@ -374,6 +374,9 @@ def shown_target(target: Target) -> str:
 
 def run(options: Options, say: Say = print) -> int:
     """Audit the flows, write the reports, say what was found; the command's exit code."""
+    if options.out.exists() and not options.out.is_dir():
+        # Said before any flow runs, as a setting (exit 1 means violations found).
+        raise UsageError(f"--out {options.out} is not a folder")
     baseline = load_baseline(options)
     with _session(options) as (target, api, codes, browser):
         cache = AuditCache()

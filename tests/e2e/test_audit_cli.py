@@ -112,8 +112,9 @@ def test_the_faulty_screen_fails_until_the_baseline_accepts_it(faulty, tmp_path:
         (("--baseline", "{folder}/notes.json"), "notes.json is not an accessibility baseline"),
         (("--network", "4g"), "argument --network: unknown network '4g': use one of fast-3g"),
         (("--network", "offline-after=registration:99"), "--network offline-after="),
+        (("--out", "{folder}/notes.json"), "sentinel audit: --out "),
     ],
-    ids=["missing", "not-a-baseline", "network", "network-step"],
+    ids=["missing", "not-a-baseline", "network", "network-step", "out-is-a-file"],
 )
 def test_a_wrong_setting_is_one_line_and_exit_2(
     tmp_path: Path, args: tuple[str, ...], said: str
