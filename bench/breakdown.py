@@ -84,8 +84,10 @@ class Parts(Observer):
         if fingerprint in self._seen:
             return
         self._seen.add(fingerprint)
-        if not page.evaluate(accessibility._HAS_AXE):
-            parts["axe_inject_s"].append(_timed(lambda: page.evaluate(accessibility.axe_source())))
+        if not page.evaluate(accessibility._HAS_AXE, accessibility.axe_version()):
+            parts["axe_inject_s"].append(
+                _timed(lambda: page.evaluate(accessibility._INJECT, accessibility.axe_source()))
+            )
         parts["axe_run_s"].append(
             _timed(lambda: page.evaluate(accessibility._RUN_AXE, accessibility._AXE_OPTIONS))
         )
