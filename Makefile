@@ -8,9 +8,10 @@ PORT ?= 8000
 WORKERS ?= 2
 PYTEST_ARGS ?=
 
-.PHONY: setup run guides mock monitor bench report test lint browser prometheus wrk mailbox clean
+.PHONY: setup run guides mock monitor bench report test lint browser ffmpeg xvfb prometheus wrk \
+  mailbox clean
 
-setup: $(VENV)/.installed node_modules/.installed browser prometheus wrk mailbox
+setup: $(VENV)/.installed node_modules/.installed browser ffmpeg xvfb prometheus wrk mailbox
 
 # The virtual environment with pinned packages; redone when the dependencies change.
 $(VENV)/.installed: pyproject.toml constraints.txt
@@ -47,6 +48,16 @@ define debian_tool
 	fi
 endef
 
+# Playwright records videos (--video) with an ffmpeg it cannot download here: Debian's,
+# linked where Playwright looks (runtime/ffmpeg.py says where, or what is missing).
+ffmpeg: $(VENV)/.installed
+	$(call debian_tool,ffmpeg,ffmpeg,--video cannot record videos)
+	@$(BIN)/python -m runtime.ffmpeg || true
+
+# A virtual display for --headed on a machine without one: xvfb-run -a .venv/bin/pytest ... --headed
+xvfb:
+	$(call debian_tool,xvfb-run,xvfb,--headed needs a display of its own)
+
 # A real Prometheus (and promtool) for the monitor's integration tests: Debian's package.
 prometheus:
 	$(call debian_tool,promtool,prometheus,the monitor's Prometheus tests will be skipped)
@@ -77,9 +88,17 @@ mock: setup
 	$(BIN)/sentinel mock --host $(HOST) --port $(PORT) --db reports/mock-portal/portal.db \
 	  --test-token-file reports/mock-portal/test-token
 
-# The synthetic monitor against the bundled mock: status page and /metrics on port 9464.
+# The synthetic monitor: status page and /metrics on port 9464 unless PORT is given, against
+# the bundled mock unless TARGET is; e.g. `make monitor PORT=9500 TARGET=https://staging.example.pt
+# EVERY=1m MONITOR_ARGS="--flow portal"` (a URL's test token from $$SENTINEL_TEST_TOKEN).
+TARGET ?= mock
+EVERY ?= 5m
+MONITOR_ARGS ?=
+# PORT is the mock's (8000) unless given on the command line, where it is the monitor's.
+MONITOR_PORT := $(if $(filter command line,$(origin PORT)),$(PORT),9464)
 monitor: setup
-	$(BIN)/sentinel monitor --target mock --every 5m --metrics-port 9464
+	$(BIN)/sentinel monitor --target $(TARGET) --every $(EVERY) --metrics-host $(HOST) \
+	  --metrics-port $(MONITOR_PORT) $(MONITOR_ARGS)
 
 # Benchmarks (not tests: they report figures and fail only on errors).
 bench: setup

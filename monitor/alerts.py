@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
+from urllib.parse import quote
 
 import httpx
 
@@ -54,6 +55,45 @@ class Violated:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where alerts come from, for whoever reads one among many monitors' alerts: the portal
+    the checks watch, the monitor's region (``--region``), and the public address of its
+    status page (``--public-url``), which the alerts link to; "" when not given."""
+
+    target: str
+    region: str = ""
+    public_url: str = ""
+
+    @property
+    def watched(self) -> str:
+        """``https://staging.example.pt (region lisbon)``."""
+        return f"{self.target} (region {self.region})" if self.region else self.target
+
+    def status_link(self, check: str) -> str:
+        """The check's section of the status page, or "" without a public address."""
+        return f"{self._base()}#check-{quote(check)}" if self.public_url else ""
+
+    def evidence_link(self, folder: str, file: str) -> str:
+        """A file of a failure's evidence, as the status page serves it."""
+        if not (self.public_url and folder and file):
+            return ""
+        return f"{self._base()}evidence/{quote(folder)}/{quote(file)}"
+
+    def _base(self) -> str:
+        return self.public_url.rstrip("/") + "/"
+
+
+@dataclass(frozen=True)
+class Failed:
+    """Where the check that made a notification failed, in words (``at step 3. Entrar
+    (Log in)``), and the file of its evidence to link to (``FOLDER``, ``screenshot.png``)."""
+
+    where: str = ""
+    evidence_folder: str = ""
+    evidence_file: str = ""
+
+
+@dataclass(frozen=True)
 class Notification:
     kind: Kind
     check: str
@@ -61,32 +101,53 @@ class Notification:
     since: datetime
     at: datetime
     violation: Violated | None = None  # an accessibility alert's; None for a failing check
+    origin: Origin | None = None  # where the monitor watches from (the Monitor sets it)
+    failed: Failed = field(default_factory=Failed)  # the failure that fired or reminds
 
     def text(self) -> str:
         if self.violation is not None:
-            return self._violation_text(self.violation)
+            return self._violation_text(self.violation) + self._links()
+        on = f" on {self.origin.watched}" if self.origin else ""
         if self.kind == "resolved":
             return (
-                f"RESOLVED: {self.check} works again (down since {self.since:%Y-%m-%d %H:%M} UTC)."
+                f"RESOLVED: {self.check}{on} works again "
+                f"(down since {self.since:%Y-%m-%d %H:%M} UTC).{self._links()}"
             )
         prefix = "FIRING" if self.kind == "firing" else "STILL FIRING"
+        where = f" {self.failed.where}" if self.failed.where else ""
         return (
-            f"{prefix}: {self.check} fails ({self.reason}) since {self.since:%Y-%m-%d %H:%M} UTC."
+            f"{prefix}: {self.check}{on} fails ({self.reason}{where}) "
+            f"since {self.since:%Y-%m-%d %H:%M} UTC.{self._links()}"
         )
 
     def _violation_text(self, v: Violated) -> str:
         since = f"{self.since:%Y-%m-%d %H:%M} UTC"
+        on = f" on {self.origin.watched}" if self.origin else ""
         if self.kind == "resolved":
             return (
-                f"RESOLVED: {self.check}: the accessibility violation {v.rule} is gone from "
+                f"RESOLVED: {self.check}{on}: the accessibility violation {v.rule} is gone from "
                 f"{v.where} (found since {since})."
             )
         prefix = "FIRING" if self.kind == "firing" else "STILL FIRING"
         link = f" {v.help_url}" if v.help_url else ""
         return (
-            f"{prefix}: {self.check}: new {v.impact} accessibility violation {v.rule} on "
+            f"{prefix}: {self.check}{on}: new {v.impact} accessibility violation {v.rule} on "
             f"{v.where} since {since}, not in the baseline (the check itself works).{link}"
         )
+
+    def status_url(self) -> str:
+        return self.origin.status_link(self.check) if self.origin else ""
+
+    def evidence_url(self) -> str:
+        if self.origin is None or self.kind == "resolved":
+            return ""
+        return self.origin.evidence_link(self.failed.evidence_folder, self.failed.evidence_file)
+
+    def _links(self) -> str:
+        """`` Status: URL · evidence: URL``, as far as there is a public address."""
+        links = [("Status", self.status_url()), ("evidence", self.evidence_url())]
+        said = " · ".join(f"{name}: {url}" for name, url in links if url)
+        return f" {said}" if said else ""
 
     def payload(self) -> dict[str, str]:
         """JSON for a webhook; ``text`` makes it Slack-compatible as it is."""
@@ -98,10 +159,15 @@ class Notification:
             "since": self.since.isoformat(),
             "at": self.at.isoformat(),
         }
+        if self.origin is not None:
+            body.update(target=self.origin.target, region=self.origin.region)
+            body.update(status_url=self.status_url(), evidence_url=self.evidence_url())
         if self.violation is not None:
             v = self.violation
             body.update(flow=v.flow, step=v.step, rule=v.rule, impact=v.impact)
             body.update(help_url=v.help_url)
+        elif self.kind != "resolved":
+            body.update(failed_at=self.failed.where)
         return body
 
 

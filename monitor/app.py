@@ -11,11 +11,14 @@ import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from playwright.sync_api import sync_playwright
 
 from flows import catalog
-from monitor.alerts import Alerter, AlertPolicy
+from flows.codes import NoCodes
+from flows.context import TargetUnreachable
+from monitor.alerts import Alerter, AlertPolicy, Origin
 from monitor.executor import A11Y_MONITOR_MODES, CheckExecutor, CheckSpec, WarmBrowser
 from monitor.history import History
 from monitor.metrics import Metrics
@@ -23,10 +26,11 @@ from monitor.results import CheckResult, CodeTiming, Finding, StepTiming
 from monitor.service import Monitor, StatusServer, listen_http, loop, serve_http
 from runtime.accessibility import Baseline
 from runtime.browser import blocks_production
-from runtime.codes import CodeSettings, open_codes
-from runtime.journey import needs_test_control
+from runtime.codes import ByChannel, CodeSettings, open_codes
+from runtime.journey import citizen_for, needs_test_control
 from runtime.network import Network, check_network
-from runtime.targets import Target, open_target, resolve_target
+from runtime.targets import MOCK, Target, open_target, resolve_target
+from runtime.testapi import TestApiError, TestControl, TokenRefused
 from runtime.tokens import TOKEN_ENV
 from runtime.usage import UsageError
 
@@ -85,6 +89,18 @@ class Options:
     a11y: str = "report"  # off, or report (metrics, status page, alerts): A11Y_MONITOR_MODES
     a11y_baseline: Path | None = None  # the violations accepted (`sentinel audit`'s file)
     network: Network | None = None  # a slow or vanishing network the checks run on
+    region: str = ""  # which monitor this is, among several: named in every alert
+    public_url: str = ""  # the status page's public address, which alerts link to
+    # With ``once``: a check that fails in a declared maintenance window exits 1 too.
+    fail_in_maintenance: bool = False
+    dry_run: bool = False  # check the settings, say what would run, start nothing
+
+    def in_maintenance(self, now: datetime) -> bool:
+        return any(start <= now < end for start, end in self.maintenance)
+
+    def window_of(self, now: datetime) -> tuple[datetime, datetime] | None:
+        """The declared maintenance window ``now`` is in, if any."""
+        return next(((s, e) for s, e in self.maintenance if s <= now < e), None)
 
     def checks(self) -> list[CheckSpec]:
         return [
@@ -100,6 +116,8 @@ class Options:
 
 
 def validate(options: Options) -> None:
+    if not options.target.strip():
+        raise UsageError("--target is empty: give 'mock' or the portal's URL")
     unknown = [f for f in options.flows if f not in catalog.FLOWS]
     if unknown:
         raise UsageError(f"unknown flow {unknown[0]!r}; flows: {', '.join(catalog.FLOWS)}")
@@ -107,10 +125,20 @@ def validate(options: Options) -> None:
         raise UsageError(f"--a11y takes {' or '.join(A11Y_MONITOR_MODES)}, not {options.a11y!r}")
     if options.a11y_baseline is not None and options.a11y == "off":
         raise UsageError("--a11y-baseline needs the audits that --a11y off turns off")
+    if options.fail_in_maintenance and not options.once:
+        raise UsageError(
+            "--fail-in-maintenance is for --once: the running monitor never alerts on a "
+            "failure inside a maintenance window"
+        )
     _check_network(options)
     # Read as the browser will read it, and refused for checks that write on production,
     # before a port is bound or anything starts.
     options.target = resolve_target(options.target, catalog.with_prerequisites(options.flows))
+    # A setting, refused before any check rather than failing every one (the bundled mock
+    # gets a token of its own).
+    missing = needs_test_control(options.flows)
+    if options.target != MOCK and not options.test_token and missing:
+        raise UsageError(f"{missing}: set ${TOKEN_ENV} or pass --test-token-file")
 
 
 def _check_network(options: Options) -> None:
@@ -126,6 +154,39 @@ def _check_network(options: Options) -> None:
             return
     if refusals:
         raise UsageError(f"--network {refusals[0]}")
+
+
+def describe(options: Options) -> str:
+    """What a monitor with these (valid) settings would do, for ``--dry-run``."""
+    target = "the bundled mock" if options.target == MOCK else options.target
+    when = "once" if options.once else f"every {_duration(options.every_s)}"
+    lines = [
+        f"Settings are valid: checks {', '.join(options.flows)} of {target}, {when}.",
+        f"Time limit {_duration(options.timeout_s)}, degraded above "
+        f"{_duration(options.degraded_s)}, "
+        f"{options.retries} retr{'y' if options.retries == 1 else 'ies'}.",
+    ]
+    if not options.once:
+        lines.append(
+            f"Status page and /metrics: http://{options.metrics_host}:{options.metrics_port}/ "
+            "(not bound by --dry-run)."
+        )
+    hooks = len(options.webhooks)
+    alerts = f"{hooks} webhook{'' if hooks == 1 else 's'}" if hooks else "the log only"
+    region = f", region {options.region}" if options.region else ""
+    links = f", linking to {options.public_url}" if options.public_url else ""
+    lines.append(f"Alerts: to {alerts}{region}{links}.")
+    lines.append(f"History and evidence: {options.data}")
+    return "\n".join(lines)
+
+
+def _duration(seconds: float) -> str:
+    """``5m``, ``90s``, ``2h``: a duration as the options write it."""
+    whole = int(seconds)
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if whole >= size and whole % size == 0:
+            return f"{whole // size}{unit}"
+    return f"{seconds:g}s"
 
 
 def baseline(options: Options) -> Baseline:
@@ -144,6 +205,9 @@ def run(options: Options) -> int:
     validate(options)
     accepted = baseline(options)
     writable_folder(options.data)
+    if options.dry_run:
+        print(describe(options))
+        return 0
     with contextlib.ExitStack() as stack:
         # Bound before the mock or a browser starts: a port in use stops nothing half-started.
         server = None if options.once else _listen(options)
@@ -172,13 +236,12 @@ def _watch(
     """Watch an open target until stopped (or once); ``stack`` closes what is opened here."""
     # The production portal has no test-control API (only read-only checks watch it).
     api = stack.enter_context(target.test_control()) if target.has_test_control else None
-    missing = None if api else needs_test_control(options.flows)
-    if missing:  # a setting, refused before any check rather than failing every one
-        raise UsageError(f"{missing}: set ${TOKEN_ENV} or pass --test-token-file")
     # Opened first, for the monitor's life: a mailbox that refuses the login or a webhook
     # port in use stops it at once; a webhook listens between the checks too (a late SMS is
     # then seen, not lost).
     codes = stack.enter_context(open_codes(options.codes, api))
+    if api is not None:
+        preflight(options, target, api, codes)
     history = History(options.data / "monitor.db")
     stack.callback(history.close)
     metrics = Metrics()
@@ -207,19 +270,68 @@ def _watch(
         metrics=metrics,
         alerter=Alerter(options.policy),
         webhooks=options.webhooks,
-        in_maintenance=lambda now: any(s <= now < e for s, e in options.maintenance),
+        in_maintenance=options.in_maintenance,
+        origin=Origin(_shown(target), options.region, options.public_url),
     )
-    return _once(monitor) if options.once else _forever(monitor, options, server)
+    monitor.restore()
+    return _once(monitor, options) if options.once else _forever(monitor, options, server)
 
 
-def _once(monitor: Monitor) -> int:
+def preflight(options: Options, target: Target, api: TestControl, codes: ByChannel) -> None:
+    """What the checks that write need of the portal, tried once before the first: a check
+    that could never work is a setting to change, refused in one line (``UsageError``), not
+    a harness error filed at every check. A portal that does not answer now is left to the
+    checks, which report it as the portal's unavailability."""
+    writers = [flow for flow in options.flows if needs_test_control([flow])]
+    if not writers:
+        return
+    names = " and ".join(writers) + (" checks" if len(writers) > 1 else " check")
+    cmd = any(f.name == "cmd" for f in catalog.with_prerequisites(writers))
+    for channel in sorted({options.channel, "sms"} if cmd else {options.channel}):
+        source = codes.source_for(channel)
+        if isinstance(source, NoCodes):
+            raise UsageError(f"the {names} cannot get codes by {channel}: {source.why}")
+    if target.bundled:
+        return  # started by us, with every capability
+    try:
+        citizen_for(writers, api, channel=options.channel)
+    except TargetUnreachable as error:
+        log.warning("the portal's test-control API does not answer yet: %s", error)
+    except TokenRefused:
+        raise
+    except TestApiError as error:
+        raise UsageError(
+            f"a synthetic citizen for the {names} comes from the test-control API of "
+            f"{_shown(target)}, which did not make one ({error}): enable that API for this "
+            "token, or watch the portal with --flow portal, which needs none"
+        ) from None
+
+
+def _shown(target: Target) -> str:
+    """The target as alerts name it: the bundled mock as such, a URL without its user name,
+    password or query (which may carry secrets)."""
+    if target.bundled:
+        return f"the bundled mock ({target.url})"
+    parts = urlsplit(target.url)
+    host = parts.hostname or ""
+    host = f"[{host}]" if ":" in host else host
+    port = f":{parts.port}" if parts.port else ""
+    return f"{parts.scheme}://{host}{port}{parts.path}"
+
+
+def _once(monitor: Monitor, options: Options) -> int:
     results = monitor.run_once()
     width = max(len(r.check) for r in results)
+    excused = []  # failures inside a declared maintenance window
     for r in results:
+        window = options.window_of(r.started_at)
         if not r.ok:
             detail = f"  {r.reason} {r.where}: {r.message}"
         else:
             detail = f"  {r.message}" if r.message else ""  # why it is degraded
+        if window is not None and not r.ok:
+            excused.append(r)
+            detail = f"  in maintenance until {window[1]:%Y-%m-%d %H:%M} UTC;{detail}"
         print(f"{r.check:<{width}}  {r.outcome:<9} {r.duration_s:6.1f}s{detail}")
         for code in r.codes:
             tried = f" (try {code.attempt} of {r.attempts})" if r.attempts > 1 else ""
@@ -227,7 +339,24 @@ def _once(monitor: Monitor) -> int:
         for line in _a11y_lines(r):
             print(f"{'':<{width}}  {line}")
     print(f"History: {monitor.history.path}")
-    return 0 if all(r.ok for r in results) else 1
+    if excused:
+        print(_maintenance_summary(len(excused), options.fail_in_maintenance))
+    counted = options.fail_in_maintenance or not excused
+    failed = [
+        r for r in results if not r.ok and (counted or options.window_of(r.started_at) is None)
+    ]
+    return 1 if failed else 0
+
+
+def _maintenance_summary(count: int, counted: bool) -> str:
+    """What became of the failures inside a declared maintenance window."""
+    checks = f"{count} check{'' if count == 1 else 's'}"
+    if counted:
+        return f"In maintenance: {checks} failed inside a declared window (--fail-in-maintenance)."
+    return (
+        f"In maintenance: {checks} failed inside a declared window: not counted against "
+        "uptime, no alert, exit 0 (--fail-in-maintenance to exit 1)."
+    )
 
 
 def _delivery_line(code: CodeTiming) -> str:

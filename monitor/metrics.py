@@ -11,6 +11,7 @@ or a figure it did not give (no interaction, no audit), has no series rather tha
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -65,6 +66,12 @@ class Metrics:
         self.last_success = Gauge(
             f"{PREFIX}_last_success_timestamp_seconds",
             "When the check last succeeded.",
+            ["check"],
+            registry=r,
+        )
+        self.last_check = Gauge(
+            f"{PREFIX}_last_check_timestamp_seconds",
+            "When the last check started (its result is the probe_* series).",
             ["check"],
             registry=r,
         )
@@ -159,9 +166,7 @@ class Metrics:
 
     def record(self, result: CheckResult, *, lag_s: float = 0.0) -> None:
         check = result.check
-        self.probe_success.labels(check).set(1 if result.ok else 0)
-        self.probe_duration.labels(check).set(result.duration_s)
-        self.probe_degraded.labels(check).set(1 if result.outcome == "degraded" else 0)
+        self._last(result)
         self.checks.labels(check, result.outcome).inc()
         self.check_seconds.labels(check).observe(result.duration_s)
         self.lag.labels(check).set(lag_s)
@@ -170,8 +175,29 @@ class Metrics:
         else:
             reason = result.reason if result.reason in REASONS else "assertion"
             self.failures.labels(check, reason).inc()
-        self._steps(check, result.steps)
         self._codes(result.codes)
+
+    def restore(self, result: CheckResult, *, last_success: datetime | None) -> None:
+        """A check's last result from the history, as a restarted monitor starts: its gauges
+        as they were, with ``last_success`` (when it last worked); counters and histograms
+        start again from zero, as Prometheus expects of a restarted process."""
+        self._last(result)
+        if last_success is not None:
+            self.last_success.labels(result.check).set(last_success.timestamp())
+        for code in result.codes:
+            labels = (code.flow, code.purpose, code.channel)
+            self.codes_missing.labels(*labels)  # at 0: increase() then sees the next one
+            if code.arrived and code.seconds is not None:
+                self.code_delivery_last.labels(*labels).set(code.seconds)
+
+    def _last(self, result: CheckResult) -> None:
+        """The gauges of a check's last result: how it went, when, and its steps."""
+        check = result.check
+        self.probe_success.labels(check).set(1 if result.ok else 0)
+        self.probe_duration.labels(check).set(result.duration_s)
+        self.probe_degraded.labels(check).set(1 if result.outcome == "degraded" else 0)
+        self.last_check.labels(check).set(result.started_at.timestamp())
+        self._steps(check, result.steps)
 
     def _step_gauges(self) -> dict[str, Gauge]:
         return {

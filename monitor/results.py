@@ -130,6 +130,18 @@ class CheckResult:
         return f"at step {self.failed_step}" if self.failed_step else "before the first step"
 
     @property
+    def failed_at(self) -> str:
+        """``at step 3. Entrar (Log in) of login``: where the check failed, the step by its
+        documented title when the check reached it; else as ``where`` says."""
+        step = next(
+            (s for s in reversed(self.steps) if s.step == self.failed_step and not s.passed),
+            None,
+        )
+        if not self.failed_step or step is None or not step.title:
+            return self.where
+        return f"at step {step.title} of {step.flow}"
+
+    @property
     def counts_as_downtime(self) -> bool:
         return self.outcome == "failure" and self.reason not in NOT_DOWNTIME
 

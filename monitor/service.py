@@ -6,15 +6,16 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import schedule
 import uvicorn
 from schedule import Job, Scheduler  # by name: in the monitor's class, schedule is a method
 
 from monitor import alerts, web
-from monitor.alerts import Alerter, Notification
+from monitor.alerts import Alerter, Failed, Notification, Origin
 from monitor.executor import CheckExecutor, CheckSpec
 from monitor.history import History
 from monitor.metrics import Metrics
@@ -22,6 +23,11 @@ from monitor.results import CheckResult
 
 log = logging.getLogger("monitor.service")
 SHUTDOWN_S = 5  # a request still running after this is cancelled when the monitor stops
+# A restarted monitor replays this many of each check's last results through the alert
+# policy: enough to know whether an outage was alerted already, for any sane streak setting.
+REPLAYED = 500
+# The evidence an alert links to, the first kept: the picture, else the note of the step.
+ALERT_EVIDENCE = ("screenshot.png", "failure.txt")
 
 
 @dataclass
@@ -35,6 +41,21 @@ class Monitor:
     in_maintenance: Callable[[datetime], bool] = lambda now: False
     # How a notification leaves: to the webhooks unless replaced.
     notify: Callable[[Notification], None] | None = None
+    # What every notification says of where it comes from (the target, region, links).
+    origin: Origin | None = None
+
+    def restore(self) -> None:
+        """Continue from the history a previous monitor left: each check's last result is in
+        the metrics again (``probe_success`` and the rest, with when it ran), and the alert
+        policy knows each check's streak, so a restart neither leaves ``/metrics`` empty
+        until the next check nor alerts again for an outage it alerted already."""
+        for spec in self.checks:
+            replayed = self.history.tail(spec.name, REPLAYED)
+            for result, maintenance in replayed:
+                self._observe(result, maintenance)  # what it would notify was sent then
+            if replayed:
+                last, _ = replayed[-1]
+                self.metrics.restore(last, last_success=self.history.last_success(spec.name))
 
     def run_check(self, spec: CheckSpec, *, lag_s: float = 0.0) -> CheckResult:
         """Run one check and let history, metrics and alerts know. Never raises."""
@@ -55,17 +76,7 @@ class Monitor:
         maintenance = self.in_maintenance(result.started_at)
         self.history.record(result, maintenance=maintenance)
         self.metrics.record(result, lag_s=lag_s)
-        notes = self.alerter.observe(
-            spec.name,
-            result.ok or not result.counts_as_downtime,
-            result.started_at,
-            result.reason,
-            maintenance=maintenance,
-        )
-        # New serious or critical accessibility violations: alerts of their own, whatever
-        # the check's outcome (the steps it reached were audited).
-        notes += self.alerter.observe_accessibility(result, maintenance=maintenance)
-        for note in notes:
+        for note in self._observe(result, maintenance):
             log.warning(note.text())
             if self.notify is not None:
                 self.notify(note)
@@ -82,6 +93,22 @@ class Monitor:
             # Ours to fix, and never alerted as the portal's: the journal says what it is.
             log.warning("%s: %s: %s", spec.name, result.reason, result.message)
         return result
+
+    def _observe(self, result: CheckResult, maintenance: bool) -> list[Notification]:
+        """Feed a result to the alert policy; what to notify, saying where it comes from."""
+        notes = self.alerter.observe(
+            result.check,
+            result.ok or not result.counts_as_downtime,
+            result.started_at,
+            result.reason,
+            maintenance=maintenance,
+        )
+        failed = _failed(result)
+        notes = [replace(note, origin=self.origin, failed=failed) for note in notes]
+        # New serious or critical accessibility violations: alerts of their own, whatever
+        # the check's outcome (the steps it reached were audited).
+        found = self.alerter.observe_accessibility(result, maintenance=maintenance)
+        return notes + [replace(note, origin=self.origin) for note in found]
 
     def run_once(self) -> list[CheckResult]:
         return [self.run_check(spec) for spec in self.checks]
@@ -109,6 +136,16 @@ class Monitor:
         due = job.next_run
         lag = max(0.0, (datetime.now() - due).total_seconds()) if due else 0.0
         self.run_check(spec, lag_s=lag)
+
+
+def _failed(result: CheckResult) -> Failed:
+    """Where a failed check failed and the evidence to link to (none for one that worked)."""
+    if result.ok:
+        return Failed()
+    folder = Path(result.evidence) if result.evidence else None
+    kept = [name for name in ALERT_EVIDENCE if folder is not None and (folder / name).is_file()]
+    name = folder.name if folder is not None else ""
+    return Failed(result.failed_at, name if kept else "", kept[0] if kept else "")
 
 
 class StatusServer:

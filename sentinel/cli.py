@@ -298,80 +298,193 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class ExamplesFormatter(argparse.HelpFormatter):
+    """argparse's wrapped help, with an epilog of examples kept as written (command lines
+    and their comments lose their meaning when rewrapped)."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.startswith("examples:"):
+            return "".join(indent + line for line in text.splitlines(keepends=True))
+        return super()._fill_text(text, width, indent)
+
+
+MONITOR_EXAMPLES = """\
+examples:
+  sentinel monitor                                  # the bundled mock, status page on :9464
+  sentinel monitor --target https://staging.example.pt --test-token-file /etc/ps/token \\
+      --flow portal --flow login --every 5m --region lisbon --public-url https://mon.example.org/
+  sentinel monitor --target https://www.seg-social.pt --flow portal --once    # from cron
+  sentinel monitor --maintenance 2026-12-24T22:00/2026-12-25T02:00 ...   # UTC unless an offset
+
+environment: SENTINEL_TEST_TOKEN (the test token), SENTINEL_ALERT_WEBHOOK (webhook URLs,
+separated by spaces), SENTINEL_REGION, SENTINEL_PUBLIC_URL, SENTINEL_CODES_* (see
+verification codes); an option wins over its variable.
+"""
+
+
 def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
     monitor = commands.add_parser(
         "monitor",
         help="scheduled synthetic checks with Prometheus metrics, alerts and a status page",
-        description="Run the documented flows on a schedule; serve /metrics and a status page.",
+        description="Run the documented flows on a schedule; serve /metrics and a status page. "
+        "Every setting is checked before anything starts: a wrong one is refused in one line "
+        "(exit 2) that says what to change.",
+        epilog=MONITOR_EXAMPLES,
+        formatter_class=ExamplesFormatter,
     )
-    monitor.add_argument("--target", default="mock", help="'mock' or a URL (default: mock)")
+    monitor.add_argument(
+        "--target",
+        default="mock",
+        help="'mock' (start the bundled mock portal) or the portal's URL (default: mock)",
+    )
     monitor.add_argument(
         "--flow",
         dest="flows",
         action="append",
         choices=FLOW_NAMES,
         metavar="NAME",
-        help="a check to run, repeatable (default: portal and login)",
-    )
-    monitor.add_argument("--every", default="5m", help="interval: 30s, 5m, 1h (default: 5m)")
-    monitor.add_argument("--metrics-host", default="127.0.0.1", help="default: %(default)s")
-    monitor.add_argument(
-        "--metrics-port", type=whole_number, default=9464, help="default: %(default)s"
-    )
-    monitor.add_argument(
-        "--alert-webhook",
-        dest="webhooks",
-        action="append",
-        default=[],
-        metavar="URL",
-        help="POST alerts here as JSON (repeatable)",
+        help="a check to run, repeatable: %(choices)s; each runs its flow after the flows it "
+        "requires; portal is read-only, the others need the test-control API "
+        "(default: portal and login)",
     )
     monitor.add_argument(
         "--once",
         action="store_true",
-        help="run each check once, print a summary, exit 1 if any failed",
+        help="run each check once, print a summary and exit: 1 if any failed (outside a "
+        "declared maintenance window), else 0; for cron",
+    )
+    monitor.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check every setting, say what would run, and exit (0, or 2 on a wrong setting) "
+        "without starting a portal, a browser or a check",
     )
     monitor.add_argument(
         "--data",
         type=Path,
         default=Path("reports/monitor"),
-        help="history, evidence (default: %(default)s)",
+        metavar="FOLDER",
+        help="where the history (monitor.db) and each failure's evidence are kept; a "
+        "restarted monitor continues from it (default: %(default)s)",
     )
     add_token_options(monitor, "the test-control API token of a URL target")
-    monitor.add_argument("--timeout", default="2m", help="a check's time limit (default: 2m)")
-    monitor.add_argument(
-        "--degraded", default="30s", help="slower than this counts as degraded (default: 30s)"
+
+    timing = monitor.add_argument_group("schedule and limits (durations: 90, 90s, 5m, 2h, 1d)")
+    timing.add_argument(
+        "--every",
+        default="5m",
+        metavar="DURATION",
+        help="from the end of a check to its next start (default: 5m)",
     )
-    monitor.add_argument(
+    timing.add_argument(
+        "--timeout",
+        default="2m",
+        metavar="DURATION",
+        help="a check's time limit; past it the check fails as timeout (default: 2m)",
+    )
+    timing.add_argument(
+        "--degraded",
+        default="30s",
+        metavar="DURATION",
+        help="a working check slower than this is degraded: up, but slow (default: 30s)",
+    )
+    timing.add_argument(
         "--code-delivery-degraded",
         default="60s",
         metavar="DURATION",
         help="a verification code slower than this to arrive makes a working check degraded "
         "(default: 60s)",
     )
-    monitor.add_argument(
+    timing.add_argument(
         "--retries",
         type=whole_number,
         default=1,
-        help="tries again before a check counts as failed (default: 1)",
+        metavar="N",
+        help=f"tries again (0 to {MAX_RETRIES}) before a check counts as failed (default: 1)",
     )
-    monitor.add_argument("--failures-to-alert", type=whole_number, default=3, help="default: 3")
-    monitor.add_argument("--successes-to-recover", type=whole_number, default=2, help="default: 2")
-    monitor.add_argument(
-        "--reminder", default="1h", help="repeat a firing alert this often (default: 1h)"
+    timing.add_argument(
+        "--maintenance",
+        action="append",
+        default=[],
+        metavar="START/END",
+        help="a declared maintenance window in ISO time, UTC unless it has an offset, e.g. "
+        "2026-12-24T22:00/2026-12-25T02:00 or 2026-12-24T22:00+00:00/2026-12-25T02:00+00:00 "
+        "(repeatable): failures inside it alert nobody and do not count against uptime",
+    )
+    timing.add_argument(
+        "--fail-in-maintenance",
+        action="store_true",
+        help="with --once: exit 1 for a check that fails inside a maintenance window too "
+        "(default: such a failure is reported 'in maintenance' and exits 0)",
+    )
+
+    alerting = monitor.add_argument_group("alerts")
+    alerting.add_argument(
+        "--alert-webhook",
+        dest="webhooks",
+        action="append",
+        default=None,
+        metavar="URL",
+        help="POST each alert here as JSON, Slack-compatible (repeatable; default: the URLs "
+        "in $SENTINEL_ALERT_WEBHOOK, separated by spaces, else none: alerts only in the log)",
+    )
+    alerting.add_argument(
+        "--failures-to-alert",
+        type=whole_number,
+        default=3,
+        metavar="N",
+        help=f"consecutive failures before an alert fires (1 to {MAX_STREAK}; default: 3)",
+    )
+    alerting.add_argument(
+        "--successes-to-recover",
+        type=whole_number,
+        default=2,
+        metavar="N",
+        help="consecutive successes before a firing alert resolves "
+        f"(1 to {MAX_STREAK}; default: 2)",
+    )
+    alerting.add_argument(
+        "--reminder",
+        default="1h",
+        metavar="DURATION",
+        help="repeat a firing alert this often while the check still fails (default: 1h)",
+    )
+    alerting.add_argument(
+        "--region",
+        default=None,
+        metavar="NAME",
+        help="which monitor this is among several (letters, digits, '.', '_', '-'), named in "
+        "every alert (default: $SENTINEL_REGION, else none)",
+    )
+    alerting.add_argument(
+        "--public-url",
+        default=None,
+        metavar="URL",
+        help="the address where people reach this monitor's status page, e.g. "
+        "https://mon.example.org/: every alert links to the check's section and the "
+        "failure's evidence there (default: $SENTINEL_PUBLIC_URL, else no links)",
+    )
+
+    serving = monitor.add_argument_group("status page and /metrics")
+    serving.add_argument(
+        "--metrics-host",
+        default="127.0.0.1",
+        metavar="HOST",
+        help="address to listen on; 0.0.0.0 for every interface (default: %(default)s)",
+    )
+    serving.add_argument(
+        "--metrics-port",
+        type=whole_number,
+        default=9464,
+        metavar="PORT",
+        help="port of the status page, /api/status, /metrics and the evidence "
+        "(default: %(default)s)",
     )
     add_connect(monitor)
     add_code_options(monitor)
     add_channel(monitor)
     add_monitor_audits(monitor)
     add_debug(monitor, "debug logs, with the traceback of each failed check")
-    monitor.add_argument(
-        "--maintenance",
-        action="append",
-        default=[],
-        metavar="START/END",
-        help="a declared maintenance window in ISO time, repeatable",
-    )
 
 
 def add_monitor_audits(monitor: argparse.ArgumentParser) -> None:
@@ -525,7 +638,7 @@ def run_monitor(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from flows.codes import CodeSourceError
-    from monitor import app
+    from monitor import app, settings
     from monitor.alerts import AlertPolicy
     from runtime.testapi import TokenRefused
 
@@ -543,7 +656,9 @@ def run_monitor(args: argparse.Namespace) -> int:
             every_s=monitor_duration("--every", args.every),
             metrics_host=args.metrics_host,
             metrics_port=monitor_number("--metrics-port", args.metrics_port, 0, 65535),
-            webhooks=[monitor_webhook(url) for url in args.webhooks],
+            webhooks=settings.webhooks(args.webhooks, os.environ),
+            region=settings.region(args.region, os.environ),
+            public_url=settings.public_url(args.public_url, os.environ),
             once=args.once,
             data=args.data,
             test_token=args.test_token,
@@ -560,6 +675,8 @@ def run_monitor(args: argparse.Namespace) -> int:
                 reminder_every=timedelta(seconds=monitor_duration("--reminder", args.reminder)),
             ),
             maintenance=[app.parse_window(w) for w in args.maintenance],
+            fail_in_maintenance=args.fail_in_maintenance,
+            dry_run=args.dry_run,
             connect=args.connect,
             codes=code_settings(args),
             channel=args.channel,
@@ -599,22 +716,6 @@ def monitor_number(option: str, value: int, low: int, high: int) -> int:
     if not low <= value <= high:
         raise UsageError(f"{option} must be between {low} and {high}, not {value}")
     return value
-
-
-def monitor_webhook(url: str) -> str:
-    """An alert webhook must be a URL the alerts can reach, or no alert would ever arrive."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(url)
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
-        parts.port  # noqa: B018  (raises on a port that is not a number or out of range)
-    except ValueError:
-        valid = False
-    if not valid:
-        # Not echoed: a webhook URL often carries its secret in its path.
-        raise UsageError("--alert-webhook takes an http:// or https:// URL with a host")
-    return url
 
 
 def add_code_options(parser: argparse.ArgumentParser) -> None:
