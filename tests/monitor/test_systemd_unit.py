@@ -122,8 +122,7 @@ def test_filled_in_its_webhooks_region_and_links_are_taken(tmp_path: Path) -> No
     done = start(settings, tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr
     assert (
-        "Alerts: to 2 webhooks, region lisbon, linking to https://mon.example.org/."
-        in done.stdout
+        "Alerts: to 2 webhooks, region lisbon, linking to https://mon.example.org/." in done.stdout
     )
     assert "secret" not in done.stdout
 
