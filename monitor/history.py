@@ -1,15 +1,31 @@
 """The monitor's history in SQLite (WAL): every check with its steps (their Web Vitals and
-accessibility) and its codes' delivery, kept across restarts. A database of an older monitor
-gains the tables it lacks on opening."""
+accessibility) and its codes' delivery, and the alerts sent, kept across restarts. A database
+of an older monitor gains the tables and columns it lacks on opening.
+
+The status page's history (heartbeats, the duration chart, incidents) reads light rows,
+``Beat``: one per check, without its steps or codes."""
 
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from monitor.results import NOT_DOWNTIME, CheckResult, CodeTiming, Finding, StepA11y, StepTiming
+from monitor.results import (
+    NOT_DOWNTIME,
+    CheckResult,
+    CodeTiming,
+    Finding,
+    Outcome,
+    StepA11y,
+    StepTiming,
+)
 from runtime.vitals import StepVitals
+
+if TYPE_CHECKING:
+    from monitor.alerts import Notification
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS checks (
@@ -23,7 +39,8 @@ CREATE TABLE IF NOT EXISTS checks (
     message TEXT NOT NULL,
     failed_step TEXT NOT NULL,
     evidence TEXT NOT NULL,
-    maintenance INTEGER NOT NULL DEFAULT 0
+    maintenance INTEGER NOT NULL DEFAULT 0,
+    audit_s REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS checks_by_name ON checks (check_name, started_at);
 CREATE TABLE IF NOT EXISTS steps (
@@ -77,7 +94,55 @@ CREATE TABLE IF NOT EXISTS a11y_findings (
     new INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS a11y_findings_by_check ON a11y_findings (check_id, position);
+-- Every notification the monitor sent about a check (firing, reminder, resolved): the status
+-- page says which incidents alerted. ``accessibility``: about a violation, not the check.
+CREATE TABLE IF NOT EXISTS alerts (
+    check_name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    since TEXT NOT NULL,
+    at TEXT NOT NULL,
+    accessibility INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS alerts_by_check ON alerts (check_name, at);
 """
+# Columns added to a table after its first release: (table, column, its definition).
+ADDED_COLUMNS = (("checks", "audit_s", "REAL NOT NULL DEFAULT 0"),)
+
+
+@dataclass(frozen=True)
+class Beat:
+    """One check as its history shows it: when, how it went, why it failed and where its
+    evidence is, and whether it ran in a declared maintenance window. No steps, no codes."""
+
+    started_at: datetime
+    outcome: Outcome
+    duration_s: float
+    reason: str = ""
+    message: str = ""
+    failed_step: str = ""
+    evidence: str = ""
+    maintenance: bool = False
+    audit_s: float = 0.0  # the accessibility audits' own time, part of duration_s
+
+    @property
+    def portal_s(self) -> float:
+        """The time the degraded threshold is about: the audits aside (``CheckResult``'s)."""
+        return max(self.duration_s - self.audit_s, 0.0)
+
+    @property
+    def counts_as_downtime(self) -> bool:
+        return self.outcome == "failure" and self.reason not in NOT_DOWNTIME
+
+
+@dataclass(frozen=True)
+class SentAlert:
+    """A notification sent about a check failing (not an accessibility one)."""
+
+    kind: str  # firing, reminder, resolved
+    reason: str
+    since: datetime
+    at: datetime
 
 
 class History:
@@ -89,14 +154,22 @@ class History:
         self.conn.execute("PRAGMA journal_mode=WAL")
         self.conn.execute("PRAGMA foreign_keys=ON")
         self.conn.executescript(SCHEMA)
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Columns a database of an older monitor lacks (CREATE IF NOT EXISTS adds none)."""
+        for table, column, definition in ADDED_COLUMNS:
+            present = {row["name"] for row in self.conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self.conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
 
     def record(self, result: CheckResult, *, maintenance: bool = False) -> int:
         with self.conn:
             self.conn.execute("BEGIN IMMEDIATE")
             cursor = self.conn.execute(
                 "INSERT INTO checks (check_name, started_at, outcome, duration_s, attempts,"
-                " reason, message, failed_step, evidence, maintenance)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " reason, message, failed_step, evidence, maintenance, audit_s)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     result.check,
                     result.started_at.isoformat(),
@@ -108,6 +181,7 @@ class History:
                     result.failed_step,
                     result.evidence,
                     int(maintenance),
+                    result.audit_s,
                 ),
             )
             check_id = cursor.lastrowid
@@ -166,6 +240,69 @@ class History:
         ).fetchall()
         return [self._result(r) for r in rows]
 
+    def tail(self, check: str, limit: int) -> list[tuple[CheckResult, bool]]:
+        """The last ``limit`` results of ``check``, oldest first, each with whether it ran in
+        a declared maintenance window: what a restarted monitor replays."""
+        rows = self.conn.execute(
+            "SELECT * FROM checks WHERE check_name = ? ORDER BY id DESC LIMIT ?", (check, limit)
+        ).fetchall()
+        return [(self._result(r), bool(r["maintenance"])) for r in reversed(rows)]
+
+    def last_success(self, check: str) -> datetime | None:
+        """When ``check`` last worked (degraded included), or None."""
+        row = self.conn.execute(
+            "SELECT started_at FROM checks WHERE check_name = ? AND outcome != 'failure'"
+            " ORDER BY id DESC LIMIT 1",
+            (check,),
+        ).fetchone()
+        return datetime.fromisoformat(row["started_at"]) if row else None
+
+    def beats(
+        self, check: str, *, since: datetime | None = None, limit: int | None = None
+    ) -> list[Beat]:
+        """The checks of ``check``, oldest first: those since ``since``, the newest ``limit``
+        of them (either, both or neither)."""
+        query = (
+            "SELECT started_at, outcome, duration_s, reason, message, failed_step, evidence,"
+            " maintenance, audit_s FROM checks WHERE check_name = ? AND started_at >= ?"
+            " ORDER BY started_at DESC, id DESC LIMIT ?"
+        )
+        after = since.isoformat() if since is not None else ""
+        rows = self.conn.execute(query, (check, after, -1 if limit is None else limit))
+        return [_beat(row) for row in reversed(rows.fetchall())]
+
+    def record_alert(self, note: Notification) -> None:
+        """Keep a notification that was sent, for the status page's incidents."""
+        self.conn.execute(
+            "INSERT INTO alerts (check_name, kind, reason, since, at, accessibility)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                note.check,
+                note.kind,
+                note.reason,
+                note.since.isoformat(),
+                note.at.isoformat(),
+                int(note.violation is not None),
+            ),
+        )
+
+    def alerts(self, check: str, since: datetime) -> list[SentAlert]:
+        """The notifications sent since ``since`` about ``check`` failing, oldest first."""
+        rows = self.conn.execute(
+            "SELECT kind, reason, since, at FROM alerts WHERE check_name = ? AND at >= ?"
+            " AND accessibility = 0 ORDER BY at, rowid",
+            (check, since.isoformat()),
+        )
+        return [
+            SentAlert(
+                r["kind"],
+                r["reason"],
+                datetime.fromisoformat(r["since"]),
+                datetime.fromisoformat(r["at"]),
+            )
+            for r in rows
+        ]
+
     def uptime(self, check: str, since: datetime) -> float | None:
         """Share of checks since ``since`` that were not portal downtime; maintenance and our
         own errors do not count. None when nothing was checked."""
@@ -219,6 +356,7 @@ class History:
             evidence=row["evidence"],
             steps=steps,
             codes=codes,
+            audit_s=row["audit_s"],
         )
 
     def _steps(self, check_id: int) -> list[StepTiming]:
@@ -262,6 +400,20 @@ class History:
 
     def close(self) -> None:
         self.conn.close()
+
+
+def _beat(row: sqlite3.Row) -> Beat:
+    return Beat(
+        datetime.fromisoformat(row["started_at"]),
+        row["outcome"],
+        row["duration_s"],
+        row["reason"],
+        row["message"],
+        row["failed_step"],
+        row["evidence"],
+        bool(row["maintenance"]),
+        row["audit_s"],
+    )
 
 
 def _vitals_row(v: StepVitals) -> tuple[object, ...]:

@@ -1,7 +1,9 @@
-"""The status page: per check its state (and why it is degraded), uptime, each documented step
-of the last check (its duration, Web Vitals and the accessibility rules its screen breaks),
-the accessibility violations found, how long each verification code took to arrive, and
-recent failures.
+"""The status page: per check its state (and why it is degraded), uptime, its history (the
+heartbeat bar of its last checks, the chart of its duration over the last day against its
+degraded threshold, its incidents over 30 days: ``monitor.timeline``), each documented step of
+the last check (its duration, Web Vitals and the accessibility rules its screen breaks), the
+accessibility violations found, how long each verification code took to arrive, and recent
+failures. ``snapshot`` is the same as JSON, for ``/api/status``.
 
 Plain HTML from ``templates/status.html``, readable without JavaScript. Every value reaches the
 page through Jinja's autoescape: check names, step titles and failure messages are text.
@@ -9,14 +11,20 @@ page through Jinja's autoescape: check names, step titles and failure messages a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import jinja2
 
-from monitor.history import History
+from monitor import timeline
+from monitor.alerts import AlertPolicy
+from monitor.history import Beat, History
 from monitor.results import CheckResult, CodeTiming, Finding, StepA11y, StepTiming
+from monitor.timeline import Chart, Heartbeat, Incident
 from runtime.accessibility import IMPACTS
 from runtime.vitals import StepVitals
 
@@ -91,8 +99,45 @@ class FailureRow:
 
 
 @dataclass(frozen=True)
+class Watched:
+    """A check as the page knows it beyond its history: its name and the degraded threshold
+    it is held to (None: no threshold drawn)."""
+
+    name: str
+    degraded_s: float | None = None
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    id: str
+    start: str
+    end: str  # "ongoing" while it is
+    duration: str
+    reason: str  # "timeout at step 3", then the other reasons seen
+    failures: int
+    alert: str
+    alerted: bool
+    folder: str  # the first failure's evidence folder's name
+    evidence: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class CheckData:
+    """What the page and ``/api/status`` show of a check, before any formatting."""
+
+    check: Watched
+    as_of: datetime
+    last: CheckResult | None
+    uptimes: dict[str, float | None]
+    bar: list[Heartbeat]
+    chart: Chart
+    incidents: list[Incident]
+
+
+@dataclass(frozen=True)
 class CheckView:
     name: str
+    id: str  # the section's: check-login
     label: str
     css: str
     note: str  # why the last check is degraded; empty otherwise
@@ -102,26 +147,76 @@ class CheckView:
     a11y: A11yView | None  # None when the last check audited nothing
     codes: list[CodeRow]
     failures: list[FailureRow]
+    bar: list[Heartbeat]
+    tally: str
+    narrow_tally: str  # of the newest beats, which a phone shows
+    chart: Chart
+    incidents: list[IncidentRow]  # the portal's downtime
+    errors: list[IncidentRow]  # runs of our own errors
 
 
-def render(history: History, checks: list[str], now: datetime) -> str:
+def render(
+    history: History,
+    checks: Sequence[str | Watched],
+    now: datetime,
+    *,
+    policy: AlertPolicy | None = None,
+) -> str:
+    """The page as of ``now``; ``policy`` says which incidents alerted when the history did
+    not record it (the default policy without one)."""
+    views = [_view(history, data) for data in collect(history, checks, now, policy)]
     return TEMPLATES.get_template("status.html").render(
-        updated=f"{now:%Y-%m-%d %H:%M:%S}", checks=[_check(history, name, now) for name in checks]
+        updated=f"{now:%Y-%m-%d %H:%M}",
+        checks=views,
+        labels=timeline.LABELS,
+        evidence_url=evidence_url,
     )
 
 
-def _check(history: History, name: str, now: datetime) -> CheckView:
-    last = history.last(name)
+def collect(
+    history: History,
+    checks: Sequence[str | Watched],
+    now: datetime,
+    policy: AlertPolicy | None = None,
+) -> list[CheckData]:
+    return [_data(history, _watched(c), now, policy or AlertPolicy()) for c in checks]
+
+
+def _watched(check: str | Watched) -> Watched:
+    return Watched(check) if isinstance(check, str) else check
+
+
+def _data(history: History, check: Watched, now: datetime, policy: AlertPolicy) -> CheckData:
+    name = check.name
+    since = now - timedelta(days=timeline.INCIDENT_DAYS)
+    month = history.beats(name, since=since)
+    incidents = timeline.incidents(name, month, now, policy, history.alerts(name, since))
+    latest = history.beats(name, limit=timeline.BEATS)
+    day = [b for b in month if b.started_at >= now - timeline.DAY]
+    return CheckData(
+        check,
+        now,
+        history.last(name),
+        history.uptimes(name, now),
+        timeline.heartbeats(latest, incidents, _evidence_kept),
+        timeline.duration_chart(day, now, check.degraded_s),
+        incidents,
+    )
+
+
+def _view(history: History, data: CheckData) -> CheckView:
+    name, last = data.check.name, data.last
     label, css = STATE.get(last.outcome, ("Unknown", "none")) if last else ("Not run yet", "none")
     uptimes = [
         (window, "—" if share is None else f"{share * 100:.2f}%")
-        for window, share in history.uptimes(name, now).items()
+        for window, share in data.uptimes.items()
     ]
     note = last.message if last and last.outcome == "degraded" else ""
     codes = _codes(last) if last else []
     steps = last.steps if last else []
     return CheckView(
         name,
+        timeline.section_id(name),
         label,
         css,
         note,
@@ -131,6 +226,32 @@ def _check(history: History, name: str, now: datetime) -> CheckView:
         _a11y(steps),
         codes,
         _failures(history, name),
+        data.bar,
+        timeline.tally(data.bar) if data.bar else "No checks yet.",
+        timeline.tally([b for b in data.bar if b.narrow]) if data.bar else "No checks yet.",
+        data.chart,
+        [_incident(i, data.as_of) for i in data.incidents if i.kind == "portal"],
+        [_incident(i, data.as_of) for i in data.incidents if i.kind == "monitor"],
+    )
+
+
+def _incident(incident: Incident, now: datetime) -> IncidentRow:
+    first = incident.first
+    reason = timeline.why(first)
+    later = incident.reasons[1:]  # the first is the first failure's
+    if later:
+        reason += ", then " + ", ".join(later)
+    return IncidentRow(
+        incident.id,
+        timeline.when(incident.start),
+        "ongoing" if incident.end is None else timeline.when(incident.end),
+        timeline.span(incident.duration(now)),
+        reason,
+        len(incident.failures),
+        incident.alert_text(),
+        incident.alert is not None,
+        Path(first.evidence).name if first.evidence else "",
+        _evidence_kept(first.evidence),
     )
 
 
@@ -264,6 +385,120 @@ def _evidence_kept(folder: str) -> list[tuple[str, str]]:
     if not folder:
         return []
     return [(file, label) for file, label in EVIDENCE if (Path(folder) / file).exists()]
+
+
+def evidence_url(folder: str, file: str) -> str:
+    """Where the page serves a file of a failure's evidence (``folder``: as kept)."""
+    return f"/evidence/{quote(Path(folder).name)}/{quote(file)}"
+
+
+# --- /api/status --------------------------------------------------------------------------
+
+
+def snapshot(
+    history: History,
+    checks: Sequence[str | Watched],
+    now: datetime,
+    *,
+    policy: AlertPolicy | None = None,
+) -> dict[str, Any]:
+    """What the page shows, as JSON: per check its state, uptimes, last check, heartbeats,
+    the duration series with its threshold, and incidents. Times in ISO 8601 (UTC), durations
+    in seconds, shares of 1."""
+    return {
+        "updated": now.isoformat(),
+        "checks": [_json(data) for data in collect(history, checks, now, policy)],
+    }
+
+
+def _json(data: CheckData) -> dict[str, Any]:
+    last, chart = data.last, data.chart
+    return {
+        "name": data.check.name,
+        "id": timeline.section_id(data.check.name),
+        "state": STATE[last.outcome][1] if last and last.outcome in STATE else "none",
+        "uptime": data.uptimes,
+        "last_check": _last_json(last) if last else None,
+        "heartbeats": [
+            {**_beat_json(h.beat), "status": h.status, "name": h.name, "incident": h.incident}
+            for h in data.bar
+        ],
+        "durations": {
+            "since": chart.since.isoformat(),
+            "until": chart.until.isoformat(),
+            "degraded_s": chart.threshold_s,
+            "summary": chart.summary,
+            "points": [
+                {
+                    "started_at": b.started_at.isoformat(),
+                    "portal_s": round(b.portal_s, 3),
+                    "status": timeline.status_of(b),
+                }
+                for b in chart.beats
+            ],
+        },
+        "incidents": [_incident_json(i, data.as_of) for i in data.incidents],
+    }
+
+
+def _beat_json(beat: Beat) -> dict[str, Any]:
+    return {
+        "started_at": beat.started_at.isoformat(),
+        "outcome": beat.outcome,
+        "duration_s": beat.duration_s,
+        "portal_s": round(beat.portal_s, 3),
+        "reason": beat.reason,
+        "failed_step": beat.failed_step,
+        "maintenance": beat.maintenance,
+        "evidence": _evidence_json(beat.evidence),
+    }
+
+
+def _evidence_json(folder: str) -> list[str]:
+    return [evidence_url(folder, file) for file, _ in _evidence_kept(folder)]
+
+
+def _last_json(last: CheckResult) -> dict[str, Any]:
+    return {
+        "started_at": last.started_at.isoformat(),
+        "outcome": last.outcome,
+        "duration_s": last.duration_s,
+        "portal_s": round(last.portal_s, 3),
+        "attempts": last.attempts,
+        "reason": last.reason,
+        "failed_step": last.failed_step,
+        "message": last.message,
+        "evidence": _evidence_json(last.evidence),
+        "steps": [
+            {
+                "flow": s.flow,
+                "step": s.step,
+                "title": s.title,
+                "duration_s": s.duration_s,
+                "passed": s.passed,
+            }
+            for s in last.steps
+        ],
+    }
+
+
+def _incident_json(incident: Incident, now: datetime) -> dict[str, Any]:
+    alert = incident.alert
+    return {
+        "id": incident.id,
+        "kind": incident.kind,
+        "start": incident.start.isoformat(),
+        "end": incident.end.isoformat() if incident.end else None,
+        "ongoing": incident.end is None,
+        "duration_s": incident.duration(now).total_seconds(),
+        "failed_checks": len(incident.failures),
+        "reasons": incident.reasons,
+        "failed_step": incident.first.failed_step,
+        "alert": None
+        if alert is None
+        else {"kind": alert.kind, "at": alert.at.isoformat(), "recorded": alert.recorded},
+        "evidence": _evidence_json(incident.first.evidence),
+    }
 
 
 def _step_of(result: CheckResult) -> str:

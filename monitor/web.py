@@ -1,11 +1,17 @@
-"""The monitor's web application: the status page, a failed check's evidence, ``/metrics``.
+"""The monitor's web application: the status page, the same as JSON (``/api/status``), a
+failed check's evidence, ``/metrics``.
 
 A Starlette app; ``/metrics`` is prometheus_client's own ASGI app on the monitor's registry.
 Every route answers GET and HEAD; another method gets 405 naming them, another path 404.
+
+The page and its JSON are the status as of the current minute, with an ``ETag``: a client
+that asks again within the minute, with no check run since, gets ``304 Not Modified``.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -29,8 +35,17 @@ EVIDENCE_TYPES = {".png": "image/png", ".zip": "application/zip", ".txt": "text/
 
 def create_app(monitor: Monitor) -> Starlette:
     def page(request: Request) -> Response:
-        names = [check.name for check in monitor.checks]
-        return HTMLResponse(status.render(monitor.history, names, datetime.now(UTC)))
+        body = status.render(
+            monitor.history, watched(monitor), as_of(), policy=monitor.alerter.policy
+        )
+        return fresh(request, HTMLResponse(body))
+
+    def api(request: Request) -> Response:
+        data = status.snapshot(
+            monitor.history, watched(monitor), as_of(), policy=monitor.alerter.policy
+        )
+        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return fresh(request, Response(body, media_type="application/json"))
 
     def evidence(request: Request) -> Response:
         path = evidence_file(monitor.executor.evidence_dir, request.path_params["relative"])
@@ -44,6 +59,7 @@ def create_app(monitor: Monitor) -> Starlette:
         routes=[
             Route("/", page),
             Route("/index.html", page),
+            Route("/api/status", api),
             Route("/metrics", metrics, methods=["GET"]),
             Route("/evidence/{relative:path}", evidence),
         ],
@@ -51,6 +67,36 @@ def create_app(monitor: Monitor) -> Starlette:
     )
     app.router.redirect_slashes = False  # /metrics/ is not /metrics: 404, as any other path
     return app
+
+
+def watched(monitor: Monitor) -> list[status.Watched]:
+    """Each check with the degraded threshold it is held to: the executor scales it to the
+    network the checks run on (``CheckExecutor.limits``)."""
+    # A stand-in executor of the tests may not scale: the threshold is then the check's own.
+    limits = getattr(monitor.executor, "limits", lambda spec: spec)
+    return [status.Watched(spec.name, limits(spec).degraded_s) for spec in monitor.checks]
+
+
+def as_of() -> datetime:
+    """Now, to the minute: the page of a minute is the same page, so its ETag holds."""
+    return datetime.now(UTC).replace(second=0, microsecond=0)
+
+
+def fresh(request: Request, response: Response) -> Response:
+    """``response`` with a strong ``ETag`` of its body; 304 without a body when the client's
+    ``If-None-Match`` names it. ``no-cache``: a cache asks again each time, cheaply."""
+    tag = '"' + hashlib.sha256(response.body).hexdigest()[:32] + '"'
+    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+    if _matches(request.headers.get("if-none-match", ""), tag):
+        return Response(status_code=304, headers=headers)
+    response.headers.update(headers)
+    return response
+
+
+def _matches(if_none_match: str, tag: str) -> bool:
+    """RFC 9110's weak comparison, as If-None-Match asks: ``W/`` is ignored, ``*`` matches."""
+    listed = [t.strip() for t in if_none_match.split(",")]
+    return any(t == "*" or t.removeprefix("W/") == tag for t in listed if t)
 
 
 def evidence_file(root: Path, relative: str) -> Path | None:

@@ -120,8 +120,10 @@ def test_every_evidence_link_on_the_status_page_serves_its_file(served: Served) 
     (folder / "failure.txt").write_text("odd folder", encoding="utf-8")
     served.monitor.history.record(failed("portal", folder, reason="timeout"))
     page = httpx.get(served.base + "/").text
-    links = [html.unescape(href) for href in re.findall(r"href='(/evidence/[^']*)'", page)]
-    assert len(links) == 3  # the first failure's screenshot and note, this one's note
+    links = {html.unescape(href) for href in re.findall(r"href='(/evidence/[^']*)'", page)}
+    # The first failure's screenshot and note, this one's note: in the heartbeats' tips, the
+    # incident and the recent failures alike.
+    assert len(links) == 3
     for link in links:
         assert httpx.get(served.base + link).status_code == 200, link
 
@@ -149,7 +151,9 @@ def test_every_dynamic_value_on_the_status_page_is_escaped(tmp_path: Path) -> No
     soup = BeautifulSoup(page, "html.parser")
     assert soup.find_all(["script", "img"]) == []  # every value below is text, not markup
     assert soup.h2.get_text() == f"{HOSTILE} Down"
-    _, steps_table, findings, failures = soup.find_all("table")
+    steps_table = soup.find("table", class_="steps")
+    findings = soup.find("table", class_="findings")
+    failures = section_table(soup, "Recent failures")
     flow_row, _, step_row = steps_table.tbody.find_all("tr")
     assert flow_row.get_text() == HOSTILE
     assert step_row.td.get_text() == f"4. {HOSTILE} (failed)"
@@ -160,8 +164,17 @@ def test_every_dynamic_value_on_the_status_page_is_escaped(tmp_path: Path) -> No
     _, newest, oldest = (row.find_all("td") for row in failures.find_all("tr"))
     assert [td.get_text() for td in oldest[1:4]] == [HOSTILE, f"step {HOSTILE}", HOSTILE]
     assert newest[3].get_text() == HOSTILE
-    [link] = soup.find_all("a", string="note")
-    assert html.unescape(link["href"]).startswith("/evidence/20261123T100000Z-%3Cimg%20src")
+    links = {a["href"] for a in soup.find_all("a", string="note")}
+    assert len(links) == 1  # in the heartbeat's tip, the incident and the failure alike
+    assert html.unescape(links.pop()).startswith("/evidence/20261123T100000Z-%3Cimg%20src")
+    # The history: the section's id, each beat's name, the incident's reason, the chart's.
+    assert soup.section["id"] == f"check-{HOSTILE}"
+    beats = soup.find("ol", class_="beats").find_all("li")
+    assert beats[0].find(class_="vh").get_text().endswith(f": down ({HOSTILE} at step {HOSTILE})")
+    [incident] = section_table(soup, "Incidents (last 30 days)").tbody.find_all("tr")
+    assert incident["id"].startswith(f"check-{HOSTILE}-incident-")
+    assert cells(incident)["Reason"].startswith(f"{HOSTILE} at step {HOSTILE}")
+    assert soup.svg.find_next("title").get_text().startswith(f"Duration of each check of {HOSTILE}")
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,456 @@
+"""The status page's history of a check, as pure functions of its ``Beat`` rows: the heartbeat
+bar (its last checks by outcome), the chart of its duration over the last day against its
+degraded threshold, and its incidents.
+
+    beats = history.beats("login", since=as_of - timedelta(days=30))
+    found = incidents("login", beats, as_of, AlertPolicy(), history.alerts("login", since))
+    bar = heartbeats("login", beats[-BEATS:], found)
+    chart = duration_chart(history.beats("login", since=as_of - DAY), as_of, 30.0)
+
+An incident is a run of checks that failed as the portal's downtime; our own errors
+(``NOT_DOWNTIME``) make runs of their own, listed apart, since the alert policy counts them as
+working. A check in a declared maintenance window neither starts, continues nor ends a run,
+as the alert policy leaves its streaks alone then. Times are UTC.
+"""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Literal
+
+from monitor.alerts import Alerter, AlertPolicy
+from monitor.history import Beat, SentAlert
+
+Status = Literal["up", "degraded", "down", "error", "maintenance"]
+# Each status in words, for the legend and every beat's accessible name.
+LABELS: dict[Status, str] = {
+    "up": "up",
+    "degraded": "degraded",
+    "down": "down",
+    "error": "monitor error (not downtime)",
+    "maintenance": "maintenance",
+}
+BEATS = 100  # heartbeats on a wide screen
+NARROW_BEATS = 50  # of those, the newest a phone shows
+DAY = timedelta(days=1)
+INCIDENT_DAYS = 30
+CHART_PX = 180  # the duration chart's plot height
+MAX_POINTS = 500  # on a chart, at most about
+# From least to most worth seeing, when a chart has more checks than points.
+SEVERITY: tuple[Status, ...] = ("up", "maintenance", "degraded", "error", "down")
+DETAIL_CHARS = 160  # of a message, in a beat's tooltip
+Kind = Literal["portal", "monitor"]
+# Where a failure's evidence is kept: (file, label) of each file, for a folder.
+EvidenceOf = Callable[[str], Sequence[tuple[str, str]]]
+
+
+def status_of(beat: Beat) -> Status:
+    if beat.maintenance:
+        return "maintenance"
+    if beat.outcome == "failure":
+        return "down" if beat.counts_as_downtime else "error"
+    return "degraded" if beat.outcome == "degraded" else "up"
+
+
+def when(at: datetime) -> str:
+    """``2026-12-08 10:15 UTC``."""
+    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+
+
+def seconds(value: float) -> str:
+    return f"{value:.1f} s"
+
+
+def why(beat: Beat) -> str:
+    """``timeout at step 3``: a failure's reason and where; empty for a check that worked."""
+    if beat.outcome != "failure":
+        return ""
+    where = f"at step {beat.failed_step}" if beat.failed_step else "before the first step"
+    return f"{beat.reason or 'failure'} {where}"
+
+
+def describe(beat: Beat) -> str:
+    """A beat's accessible name: ``2026-12-08 10:15 UTC: down (timeout at step 3)``,
+    ``…: up, 4.2 s``; a check in maintenance says how it went."""
+    status = status_of(beat)
+    head = f"{when(beat.started_at)}: {LABELS[status]}"
+    if status == "maintenance":
+        went = why(beat) or f"{beat.outcome}, {seconds(beat.portal_s)}"
+        return f"{head} (the check: {went})"
+    if beat.outcome == "failure":
+        return f"{head} ({why(beat)})"
+    return f"{head}, {seconds(beat.portal_s)}"
+
+
+# --- incidents ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alert:
+    """The first notification sent during an incident. ``recorded``: the history says it was
+    sent; otherwise it is what the alert policy sends for such a run (a monitor that does not
+    record its alerts, or an incident from before it did)."""
+
+    kind: str  # firing, or reminder (an alert still firing from an earlier run)
+    at: datetime
+    recorded: bool
+
+
+@dataclass(frozen=True)
+class Incident:
+    check: str
+    kind: Kind  # portal: downtime; monitor: our own errors (harness or setting)
+    failures: tuple[Beat, ...]  # oldest first, never empty
+    end: datetime | None  # when the next counted check did not fail so; None: ongoing
+    alert: Alert | None  # portal incidents only
+    failures_to_alert: int
+
+    @property
+    def id(self) -> str:
+        return incident_id(self.check, self.start, self.kind)
+
+    @property
+    def start(self) -> datetime:
+        return self.failures[0].started_at
+
+    @property
+    def reasons(self) -> list[str]:
+        """Each reason once, first seen first."""
+        return list(dict.fromkeys(b.reason or "failure" for b in self.failures))
+
+    @property
+    def first(self) -> Beat:
+        return self.failures[0]
+
+    def duration(self, as_of: datetime) -> timedelta:
+        """Start to end; an ongoing one until ``as_of`` (or its last failure, if later)."""
+        end = self.end or max(as_of, self.failures[-1].started_at)
+        return end - self.start
+
+    def alert_text(self) -> str:
+        """``sent 10:25 UTC`` (recorded); ``yes, at 10:25 UTC (3rd failure)`` (what the
+        policy sends, not recorded); or why none was sent."""
+        if self.kind == "monitor":
+            return "never (not the portal's)"
+        alert = self.alert
+        if alert is None:
+            failed = plural(len(self.failures), "failed check")
+            return f"no ({failed}; alerts after {self.failures_to_alert})"
+        at = self._time(alert.at)
+        if alert.recorded:
+            return f"{'reminder sent' if alert.kind == 'reminder' else 'sent'} {at}"
+        if alert.kind == "reminder":
+            return f"still firing (reminder {at})"
+        nth = next(n for n, b in enumerate(self.failures, 1) if b.started_at >= alert.at)
+        return f"yes, at {at} ({ordinal(nth)} failure)"
+
+    def _time(self, at: datetime) -> str:
+        """``10:25 UTC`` on the incident's first day, else with the date."""
+        same_day = at.astimezone(UTC).date() == self.start.astimezone(UTC).date()
+        return f"{at.astimezone(UTC):%H:%M} UTC" if same_day else when(at)
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def incident_id(check: str, since: datetime, kind: Kind = "portal") -> str:
+    """The page's id of an incident's row: ``check-login-incident-20261208T101502Z``. An
+    alert's ``since`` is its incident's start, so an alert can link ``/#`` + this id."""
+    word = "incident" if kind == "portal" else "error"
+    return f"{section_id(check)}-{word}-{since.astimezone(UTC):%Y%m%dT%H%M%SZ}"
+
+
+def section_id(check: str) -> str:
+    """The id of a check's section: ``check-login``."""
+    return f"check-{check}"
+
+
+def incidents(
+    check: str,
+    beats: Sequence[Beat],
+    as_of: datetime,
+    policy: AlertPolicy,
+    recorded: Sequence[SentAlert] = (),
+) -> list[Incident]:
+    """The runs of failed checks in ``beats`` (oldest first), newest first, each with the
+    alert it sent: a recorded one, else the one the policy sends for these beats."""
+    expected = policy_alerts(beats, policy)
+    found = []
+    for kind, failures, end in _runs(beats):
+        alert = None
+        if kind == "portal":
+            alert = _alert_in(recorded, failures, True) or _alert_in(expected, failures, False)
+        found.append(Incident(check, kind, tuple(failures), end, alert, policy.failures_to_alert))
+    return found[::-1]
+
+
+def _kind(beat: Beat) -> Kind | None:
+    if beat.outcome != "failure":
+        return None
+    return "portal" if beat.counts_as_downtime else "monitor"
+
+
+def _runs(beats: Iterable[Beat]) -> list[tuple[Kind, list[Beat], datetime | None]]:
+    """Each run of failures of one kind, with the start of the check that ended it."""
+    runs: list[tuple[Kind, list[Beat], datetime | None]] = []
+    current: tuple[Kind, list[Beat]] | None = None
+    for beat in beats:
+        if beat.maintenance:
+            continue  # the policy leaves its streaks as they were: so does a run
+        kind = _kind(beat)
+        if current is not None and kind == current[0]:
+            current[1].append(beat)
+            continue
+        if current is not None:
+            runs.append((current[0], current[1], beat.started_at))
+        current = (kind, [beat]) if kind is not None else None
+    if current is not None:
+        runs.append((current[0], current[1], None))
+    return runs
+
+
+def policy_alerts(beats: Iterable[Beat], policy: AlertPolicy) -> list[SentAlert]:
+    """The notifications the alert policy sends for ``beats``, as the monitor feeds it."""
+    alerter = Alerter(policy)
+    sent = []
+    for beat in beats:
+        ok = not beat.counts_as_downtime  # our own errors are never the portal's downtime
+        for note in alerter.observe("", ok, beat.started_at, beat.reason, beat.maintenance):
+            sent.append(SentAlert(note.kind, note.reason, note.since, note.at))
+    return sent
+
+
+def _alert_in(alerts: Iterable[SentAlert], failures: list[Beat], recorded: bool) -> Alert | None:
+    first, last = failures[0].started_at, failures[-1].started_at
+    for alert in alerts:
+        if alert.kind != "resolved" and first <= alert.at <= last:
+            return Alert(alert.kind, alert.at, recorded)
+    return None
+
+
+def plural(count: int, noun: str) -> str:
+    """``1 failed check``, ``2 failed checks``."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def span(delta: timedelta) -> str:
+    """``45 s``, ``12 min``, ``1 h 05 min``, ``2 d 3 h``."""
+    total = int(delta.total_seconds())
+    if total < 60:
+        return f"{max(total, 0)} s"
+    minutes, hours, days = total // 60, total // 3600, total // 86400
+    if hours == 0:
+        return f"{minutes} min"
+    if days == 0:
+        return f"{hours} h {minutes % 60:02d} min"
+    return f"{days} d {hours % 24} h"
+
+
+# --- heartbeats ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    beat: Beat
+    status: Status
+    name: str  # the accessible name: when, status, why
+    detail: str  # why it failed or is degraded, in the check's words (shortened)
+    evidence: tuple[tuple[str, str], ...]  # (file, label) of the files kept
+    incident: str  # the id of the incident row it belongs to; "" for none
+    narrow: bool  # among the newest NARROW_BEATS, which a phone shows
+
+
+def heartbeats(
+    beats: Sequence[Beat],
+    found: Iterable[Incident] = (),
+    evidence_of: EvidenceOf = lambda folder: (),
+) -> list[Heartbeat]:
+    """``beats`` (oldest first) as the heartbeat bar shows them."""
+    of_incident = {b.started_at: i.id for i in found for b in i.failures}
+    bar = []
+    for n, beat in enumerate(beats):
+        failed = beat.outcome == "failure"
+        bar.append(
+            Heartbeat(
+                beat,
+                status_of(beat),
+                describe(beat),
+                _short(beat.message) if beat.outcome != "success" else "",
+                tuple(evidence_of(beat.evidence)) if failed and beat.evidence else (),
+                of_incident.get(beat.started_at, ""),
+                n >= len(beats) - NARROW_BEATS,
+            )
+        )
+    return bar
+
+
+def _short(message: str) -> str:
+    line = " ".join(message.split())
+    return line if len(line) <= DETAIL_CHARS else line[: DETAIL_CHARS - 1] + "…"
+
+
+def tally(bar: Sequence[Heartbeat]) -> str:
+    """``Last 100 checks: 95 up, 2 degraded, 2 down, 1 monitor error (not downtime)``."""
+    counts = {status: 0 for status in LABELS}
+    for beat in bar:
+        counts[beat.status] += 1
+    said = ", ".join(f"{n} {LABELS[s]}" for s, n in counts.items() if n)
+    return f"Last {plural(len(bar), 'check')}: {said}"
+
+
+# --- the duration chart -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Point:
+    x: float  # % of the plot's width, 0 at ``since``
+    y: float  # px from the plot's top
+    status: Status
+    label: str  # ``10:15 UTC: 4.2 s, up``
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: float  # x in %, or y in px
+    label: str
+    minor: bool = False  # left out on a narrow screen
+
+
+@dataclass(frozen=True)
+class Chart:
+    since: datetime
+    until: datetime
+    beats: tuple[Beat, ...]  # the checks in the window, oldest first (points: maybe fewer)
+    height: int  # px of the plot
+    top_s: float  # the seconds at the plot's top
+    points: list[Point]
+    x_ticks: list[Tick]
+    y_ticks: list[Tick]
+    threshold_s: float | None
+    threshold_y: float | None
+    summary: str
+    beyond: int  # failures slower than the scale, drawn at its top
+
+
+def duration_chart(
+    beats: Sequence[Beat],
+    until: datetime,
+    threshold_s: float | None,
+    *,
+    window: timedelta = DAY,
+    height: int = CHART_PX,
+) -> Chart:
+    """The duration (audits aside: what the threshold is about) of each check in ``beats``
+    from ``until - window`` to ``until``, on a scale from 0 to a round figure above the
+    threshold and the slowest check that worked. A failure's time is mostly the time limit
+    it ran into: one beyond the scale is drawn at its top (its label says how long)."""
+    since = until - window
+    shown = [b for b in beats if b.started_at >= since]
+    worked = [b.portal_s for b in shown if b.outcome != "failure"]
+    top = nice_top(max([*worked, threshold_s or 0.0, 1.0]))
+
+    def y(value: float) -> float:
+        return round(height * (1 - min(value, top) / top), 1)
+
+    def x(at: datetime) -> float:
+        share = (at - since) / window
+        return round(100 * min(max(share, 0.0), 1.0), 2)
+
+    points = [
+        Point(x(b.started_at), y(b.portal_s), status_of(b), _point_label(b))
+        for b in thin(shown, window)
+    ]
+    return Chart(
+        since,
+        until,
+        tuple(shown),
+        height,
+        top,
+        points,
+        _hour_ticks(since, until, window),
+        [Tick(y(s), f"{s:g} s") for s in _steps(top)],
+        threshold_s,
+        None if threshold_s is None else y(threshold_s),
+        chart_summary(shown, threshold_s, window),
+        sum(1 for b in shown if b.portal_s > top),
+    )
+
+
+def thin(beats: Sequence[Beat], window: timedelta, limit: int = MAX_POINTS) -> list[Beat]:
+    """At most about ``limit`` of ``beats``: a check every 30 s gives 2,880 a day, more
+    than a page should carry. In each slice of the window the slowest check and the worst
+    outcome stay, so every peak and every failure is still drawn."""
+    if len(beats) <= limit:
+        return list(beats)
+    slice_s = window.total_seconds() / (limit // 2)
+    slices: dict[int, list[Beat]] = {}
+    for beat in beats:
+        slices.setdefault(int(beat.started_at.timestamp() // slice_s), []).append(beat)
+    kept: set[int] = set()
+    for group in slices.values():
+        kept.add(id(max(group, key=lambda b: b.portal_s)))
+        kept.add(id(max(group, key=lambda b: SEVERITY.index(status_of(b)))))
+    return [b for b in beats if id(b) in kept]
+
+
+def _point_label(beat: Beat) -> str:
+    said = f"{beat.started_at.astimezone(UTC):%H:%M} UTC: {seconds(beat.portal_s)}"
+    said += f", {LABELS[status_of(beat)]}"
+    return f"{said} ({why(beat)})" if beat.outcome == "failure" else said
+
+
+def nice_top(value: float) -> float:
+    """The smallest 1, 2, 2.5 or 5 × 10ⁿ at least 5 % above ``value``: the scale's top."""
+    target = value * 1.05
+    magnitude = 10.0 ** math.floor(math.log10(target))
+    return next(f * magnitude for f in (1, 2, 2.5, 5, 10) if f * magnitude >= target * 0.9999)
+
+
+def _steps(top: float) -> list[float]:
+    """0 to ``top`` in four or five steps of 1, 2 or 5 × 10ⁿ (a top from ``nice_top``)."""
+    for parts in (5, 4):
+        step = top / parts
+        mantissa = step / 10.0 ** math.floor(math.log10(step))
+        if any(math.isclose(mantissa, nice) for nice in (1, 2, 5)):
+            return [round(step * n, 6) for n in range(parts + 1)]
+    return [0.0, top / 2, top]
+
+
+def _hour_ticks(since: datetime, until: datetime, window: timedelta) -> list[Tick]:
+    """Every third hour (UTC) in the window, midnight by its date; those not on a sixth hour
+    are minor (a phone leaves them out)."""
+    at = since.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+    while at < since or at.hour % 3:
+        at += timedelta(hours=1)
+    ticks = []
+    while at <= until:
+        share = 100 * ((at - since) / window)
+        label = f"{at.day} {at:%b}" if at.hour == 0 else f"{at:%H:%M}"  # midnight: the new day
+        ticks.append(Tick(round(share, 2), label, minor=at.hour % 6 != 0))
+        at += timedelta(hours=3)
+    return ticks
+
+
+def chart_summary(beats: Sequence[Beat], threshold_s: float | None, window: timedelta) -> str:
+    """The chart in words: ``Duration of the last 24 h: 288 checks, median 4.2 s, slowest
+    12.1 s at 10:15 UTC; degraded above 30 s: none above it.``"""
+    hours = f"{window.total_seconds() / 3600:g} h"
+    if not beats:
+        return f"No checks in the last {hours}."
+    durations = [b.portal_s for b in beats]
+    slowest = max(beats, key=lambda b: b.portal_s)
+    said = (
+        f"Duration of the last {hours}: {plural(len(beats), 'check')},"
+        f" median {seconds(statistics.median(durations))}, slowest {seconds(slowest.portal_s)}"
+        f" at {slowest.started_at.astimezone(UTC):%H:%M} UTC"
+    )
+    if threshold_s is None:
+        return said + "."
+    over = sum(1 for d in durations if d > threshold_s)
+    return f"{said}; degraded above {threshold_s:g} s: {over or 'none'} above it."
