@@ -25,15 +25,41 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SKIPPABLE = ("portal", "monitor", "cold-start")
 
 
-def main() -> int:
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--runs", type=int, default=10, help="journeys of each kind")
     parser.add_argument(
-        "--requests", type=int, default=4000, help="registrations posted (and GETs without wrk)"
+        "--runs", type=int, default=10, metavar="N", help="journeys of each kind (default: 10)"
     )
-    parser.add_argument("--load-seconds", type=float, default=5, help="each GET load with wrk")
-    parser.add_argument("--concurrency", type=int, default=32)
-    parser.add_argument("--monitor-checks", type=int, default=300)
+    parser.add_argument(
+        "--requests",
+        type=int,
+        default=4000,
+        metavar="N",
+        help="registrations posted to the portal (and GETs, without wrk) (default: 4000)",
+    )
+    parser.add_argument(
+        "--load-seconds",
+        type=float,
+        default=5,
+        metavar="SECONDS",
+        help="how long each GET load with wrk lasts (default: 5)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=32,
+        metavar="N",
+        help="connections open at once in the portal's load, wrk's or the Python client's "
+        "(default: 32)",
+    )
+    parser.add_argument(
+        "--monitor-checks",
+        type=int,
+        default=300,
+        metavar="N",
+        help="portal checks the monitor runs back to back, to measure a check's cost and "
+        "the monitor's memory over time (default: 300)",
+    )
     parser.add_argument(
         "--kinds",
         type=_kinds,
@@ -41,7 +67,11 @@ def main() -> int:
         help=f"journey kinds to time, comma-separated (default: all, {','.join(journey.KINDS)})",
     )
     parser.add_argument(
-        "--breakdown-runs", type=int, default=3, help="journeys that time the observers' parts"
+        "--breakdown-runs",
+        type=int,
+        default=3,
+        metavar="N",
+        help="journeys that time the observers' parts (default: 3)",
     )
     parser.add_argument(
         "--skip",
@@ -51,8 +81,18 @@ def main() -> int:
         help="leave out a part (again for another); the journeys always run",
     )
     parser.add_argument("--suite", action="store_true", help="also time the e2e suite")
-    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "reports/bench/latest.json")
-    args = parser.parse_args()
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=PROJECT_ROOT / "reports/bench/latest.json",
+        metavar="FILE",
+        help="the JSON file of every figure, written over (default: reports/bench/latest.json)",
+    )
+    return parser
+
+
+def main() -> int:
+    args = build_parser().parse_args()
 
     results: dict = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

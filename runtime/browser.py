@@ -9,6 +9,7 @@ When none is there, ``BrowserNotFound`` says what to install.
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -230,8 +231,16 @@ def _camel(name: str) -> str:
     return first + "".join(part.capitalize() for part in rest)
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     """``python -m runtime.browser``: say which Chromium will be used, or what to install."""
+    parser = argparse.ArgumentParser(
+        prog="python -m runtime.browser",
+        description="Say which Chromium the tests, the commands, the monitor and the guides "
+        f"will launch: ${ENV_VAR} when set, else Playwright's own downloaded Chromium, else "
+        "the system's chromium (Debian's package). Exit 1, saying what to install, when "
+        "there is none.",
+    )
+    parser.parse_args(argv)
     try:
         found = find_chromium()
     except BrowserNotFound as error:

@@ -6,6 +6,7 @@ sentinel mock --host 127.0.0.1 --port 8000 --db reports/mock-portal/portal.db
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import functools
 import os
 import subprocess
@@ -49,6 +50,21 @@ class FlowNames:
 
 
 FLOW_NAMES = FlowNames()
+
+
+class GuideNames(FlowNames):
+    """What ``sentinel guide --flow`` takes: each guide's name, and each flow that has a
+    guide (for all its guides); read from the guides when first asked, as the flows are."""
+
+    def _names(self) -> list[str]:
+        from guides.make import GUIDES
+
+        names = [guide.name for guide in GUIDES]
+        flows = dict.fromkeys(guide.flow for guide in GUIDES)
+        return names + [flow for flow in flows if flow not in names]
+
+
+GUIDE_NAMES = GuideNames()
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -200,7 +216,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="port; 0 picks a free one (default: %(default)s)",
     )
     mock.add_argument(
-        "--db", type=database_file, default=DEFAULT_DB, help="SQLite file (default: %(default)s)"
+        "--db",
+        type=database_file,
+        default=DEFAULT_DB,
+        help="the SQLite file of the portal's records, accounts, codes and sessions, kept "
+        "across restarts (default: %(default)s)",
     )
     add_token_options(mock, "enable the /__test__/ API with this token, 16 characters or more")
     mock.add_argument(
@@ -209,9 +229,20 @@ def build_parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         metavar="NAME=VALUE",
-        help="override a portal rule, e.g. --set code_ttl_minutes=10 (repeatable)",
+        help="override a portal rule, e.g. --set code_ttl_minutes=10 (repeatable; also "
+        "$SENTINEL_MOCK_<NAME>): "
+        + ", ".join(
+            f"{f.name} ({str(f.default).lower()})"
+            for f in dataclasses.fields(mock_config.PortalConfig)
+        ),
     )
-    mock.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    mock.add_argument(
+        "--log-level",
+        default="info",
+        choices=["debug", "info", "warning", "error"],
+        help="how much the portal logs; info logs each request's method, path, status and "
+        "time (default: %(default)s)",
+    )
     # Read from the portal itself, so a profile or style added there is offered here.
     mock.add_argument(
         "--contract",
@@ -544,14 +575,20 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
         help="step-by-step screenshot guides in Portuguese and English",
         description="Run the flows and write illustrated guides (HTML, Markdown, PDF).",
     )
-    guide.add_argument("--target", default="mock", help="'mock' or a staging URL")
+    guide.add_argument(
+        "--target",
+        default="mock",
+        help="'mock' (start the bundled mock portal) or a staging URL (default: %(default)s)",
+    )
     guide.add_argument(
         "--flow",
         dest="flows",
         action="append",
         default=[],
         metavar="NAME",
-        help="a flow or guide name, repeatable (default: every guide)",
+        choices=GUIDE_NAMES,
+        help="a guide, or a flow for all its guides, repeatable: %(choices)s "
+        "(default: every guide)",
     )
     guide.add_argument(
         "--lang",
@@ -566,7 +603,11 @@ def add_guide_parser(commands: argparse._SubParsersAction) -> None:
         help="comma-separated: html, md, pdf (default: %(default)s)",
     )
     guide.add_argument(
-        "--out", type=Path, default=Path("reports/guides"), help="folder (default: %(default)s)"
+        "--out",
+        type=Path,
+        default=Path("reports/guides"),
+        help="the folder the guides are written to, and --check compares with "
+        "(default: %(default)s)",
     )
     guide.add_argument(
         "--check",
@@ -809,7 +850,7 @@ def add_report_paths(parser: argparse.ArgumentParser) -> None:
         "--config",
         type=Path,
         default=None,
-        help="Allure config (default: the project's allurerc.mjs)",
+        help="the Allure Report 3 configuration file (default: the project's allurerc.mjs)",
     )
 
 
