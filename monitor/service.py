@@ -78,6 +78,7 @@ class Monitor:
         self.metrics.record(result, lag_s=lag_s)
         for note in self._observe(result, maintenance):
             log.warning(note.text())
+            self.history.record_alert(note)  # the status page's incidents say what alerted
             if self.notify is not None:
                 self.notify(note)
             else:

@@ -85,6 +85,9 @@ def test_a_firing_alert_names_target_region_step_and_links_the_evidence(tmp_path
         "Status: https://mon.example.org/#check-login · evidence: "
         "https://mon.example.org/evidence/20261208T100500000000Z-login/screenshot.png"
     )
+    # Kept for the status page's incidents, which say which outage alerted.
+    [kept] = monitor.history.alerts("login", T0)
+    assert (kept.kind, kept.reason) == ("firing", "timeout")
     payload = note.payload()
     assert payload["target"] == "https://staging.example.pt"
     assert payload["region"] == "lisbon"
