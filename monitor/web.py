@@ -79,7 +79,12 @@ def watched(monitor: Monitor) -> list[status.Watched]:
 
 def as_of() -> datetime:
     """Now, to the minute: the page of a minute is the same page, so its ETag holds."""
-    return datetime.now(UTC).replace(second=0, microsecond=0)
+    return clock().replace(second=0, microsecond=0)
+
+
+def clock() -> datetime:
+    """The time the page is of (a test sets it)."""
+    return datetime.now(UTC)
 
 
 def fresh(request: Request, response: Response) -> Response:

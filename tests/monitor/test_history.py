@@ -4,7 +4,7 @@ import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.history import History
+from monitor.history import History, SentAlert
 from monitor.results import CheckResult, CodeTiming, StepA11y, StepTiming
 from tests.monitor.sample_checks import registration
 
@@ -129,3 +129,62 @@ def test_a_database_of_an_older_monitor_gains_web_vitals_and_accessibility(
     last = history.last("login")
     assert last is not None
     assert last.steps == registration().steps
+
+
+def test_beats_are_light_rows_oldest_first_by_time_or_count(tmp_path: Path) -> None:
+    history = History(tmp_path / "monitor.db")
+    history.record(result("success", minutes=1))
+    history.record(result("failure", "timeout", minutes=2), maintenance=True)
+    history.record(CheckResult("login", T0 + timedelta(minutes=3), "success", 9.0, audit_s=1.5))
+    history.record(CheckResult("portal", T0, "success", 1.0))
+    beats = history.beats("login")
+    assert [(b.started_at, b.outcome, b.maintenance) for b in beats] == [
+        (T0 + timedelta(minutes=1), "success", False),
+        (T0 + timedelta(minutes=2), "failure", True),
+        (T0 + timedelta(minutes=3), "success", False),
+    ]
+    assert (beats[-1].duration_s, beats[-1].portal_s) == (9.0, 7.5)
+    assert history.beats("login", limit=2) == beats[1:]
+    assert history.beats("login", since=T0 + timedelta(minutes=2)) == beats[1:]
+    assert history.beats("login", since=T0 + timedelta(minutes=2), limit=1) == beats[2:]
+
+
+def test_a_checks_audit_time_survives_a_restart(tmp_path: Path) -> None:
+    first = History(tmp_path / "monitor.db")
+    first.record(CheckResult("login", T0, "success", 9.0, audit_s=1.5))
+    first.close()
+    again = History(tmp_path / "monitor.db")
+    last = again.last("login")
+    assert last is not None
+    assert last.portal_s == 7.5
+
+
+def test_a_database_of_an_older_monitor_gains_the_audit_time(tmp_path: Path) -> None:
+    path = tmp_path / "monitor.db"
+    old = sqlite3.connect(path)
+    old.executescript(OLD_SCHEMA)
+    old.close()
+    history = History(path)
+    [before] = history.beats("login")
+    assert before.audit_s == 0.0
+    history.record(CheckResult("login", T0 + timedelta(minutes=5), "success", 9.0, audit_s=2.0))
+    assert history.beats("login")[-1].portal_s == 7.0
+    history.close()
+    again = History(path)  # opened again: nothing is added twice
+    assert again.beats("login")[-1].audit_s == 2.0
+    again.close()
+
+
+def test_sent_alerts_are_kept_but_not_accessibilitys(tmp_path: Path) -> None:
+    from monitor.alerts import Notification, Violated
+
+    history = History(tmp_path / "monitor.db")
+    later = T0 + timedelta(minutes=10)
+    history.record_alert(Notification("firing", "login", "timeout", T0, later))
+    history.record_alert(Notification("firing", "portal", "timeout", T0, later))
+    violated = Violated("registration", "5", "5. Termos", "image-alt", "critical")
+    history.record_alert(Notification("firing", "login", "accessibility", T0, later, violated))
+    history.close()
+    again = History(tmp_path / "monitor.db")
+    assert again.alerts("login", T0) == [SentAlert("firing", "timeout", T0, later)]
+    assert again.alerts("login", later + timedelta(seconds=1)) == []

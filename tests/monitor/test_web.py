@@ -7,20 +7,23 @@ import http.client
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
 
-from monitor.alerts import Alerter
+from monitor import web
+from monitor.alerts import Alerter, Notification
 from monitor.executor import CheckSpec
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.results import CheckResult, CodeTiming, Finding, StepA11y, StepTiming
 from monitor.service import Monitor, serve_http
+from tests.monitor import sample_history as sample
 from tests.monitor.sample_checks import REGION, TERMS, found, registration
+from tests.monitor.sample_history import NOW, a_month
 
 FOLDER = "20261123T100000Z-portal"
 HOSTILE = "<script>alert('x')</script>&\"'"
@@ -87,7 +90,9 @@ def served(tmp_path: Path) -> Iterator[Served]:
         monitor.history.close()
 
 
-@pytest.mark.parametrize("path", ["/", "/metrics", f"/evidence/{FOLDER}/screenshot.png"])
+@pytest.mark.parametrize(
+    "path", ["/", "/api/status", "/metrics", f"/evidence/{FOLDER}/screenshot.png"]
+)
 def test_head_is_answered_as_get_is_without_a_body(served: Served, path: str) -> None:
     got = httpx.get(served.base + path)
     head = httpx.head(served.base + path)
@@ -97,7 +102,12 @@ def test_head_is_answered_as_get_is_without_a_body(served: Served, path: str) ->
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("POST", "/"), ("PUT", "/metrics"), ("DELETE", f"/evidence/{FOLDER}/screenshot.png")],
+    [
+        ("POST", "/"),
+        ("POST", "/api/status"),
+        ("PUT", "/metrics"),
+        ("DELETE", f"/evidence/{FOLDER}/screenshot.png"),
+    ],
 )
 def test_other_methods_are_refused_naming_the_ones_allowed(
     served: Served, method: str, path: str
@@ -389,3 +399,312 @@ def test_without_audits_the_page_has_no_accessibility_column_or_section(tmp_path
     assert "Accessibility" not in headers
     assert "TTFB" in headers
     assert soup.find("h3", string="Accessibility (last check)") is None
+
+
+# --- the history: heartbeats, the duration chart, incidents, /api/status -----------------
+
+FIRST_TIMEOUT = NOW - timedelta(minutes=sample.TIMEOUTS[0])  # 10:15, an incident of three
+
+
+class Scaled(NoChecks):
+    """An executor on a slow network: it holds every check to three times its limits."""
+
+    def limits(self, spec: CheckSpec) -> CheckSpec:
+        return replace(spec, timeout_s=spec.timeout_s * 3, degraded_s=spec.degraded_s * 3)
+
+
+def serve_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, executor: type[NoChecks] = NoChecks
+) -> Iterator[tuple[Served, sample.Month]]:
+    # Half a minute after the month's last check: the page is as of its minute.
+    monkeypatch.setattr(web, "clock", lambda: NOW + timedelta(seconds=30))
+    evidence = tmp_path / "evidence"
+    history = History(tmp_path / "monitor.db")
+    month = a_month(history, evidence)
+    specs = [CheckSpec("login", degraded_s=sample.DEGRADED_S), CheckSpec("portal")]
+    monitor = Monitor(executor(evidence), specs, history, Metrics(), Alerter())
+    server = serve_http(monitor, "127.0.0.1", 0)
+    port = server.server_address[1]
+    try:
+        yield Served(f"http://127.0.0.1:{port}", port, evidence, monitor), month
+    finally:
+        server.shutdown()
+        server.server_close()
+        history.close()
+
+
+@pytest.fixture
+def month(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Served, sample.Month]]:
+    yield from serve_month(tmp_path, monkeypatch)
+
+
+def soup_of(served: Served, path: str = "/") -> BeautifulSoup:
+    response = httpx.get(served.base + path)
+    assert response.status_code == 200
+    return BeautifulSoup(response.text, "html.parser")
+
+
+def outcome_classes(elements) -> dict[str, int]:
+    """How many of ``elements`` have each ``s-<status>`` class."""
+    counts: dict[str, int] = {}
+    for element in elements:
+        [status] = [c for c in element["class"] if c.startswith("s-")]
+        counts[status] = counts.get(status, 0) + 1
+    return counts
+
+
+def test_the_heartbeat_bar_shows_the_last_100_checks_by_outcome(
+    month: tuple[Served, sample.Month],
+) -> None:
+    served, _ = month
+    soup = soup_of(served)
+    section = soup.find("section", id="check-login")
+    beats = section.find("ol", class_="beats").find_all("li", recursive=False)
+    # The last 100 checks are the last 8 h 15 min: the timeouts, the outage, our error and
+    # the two slow checks are in it; the maintenance window (02:05-02:30) is not.
+    assert outcome_classes(beats) == {"s-up": 93, "s-down": 4, "s-degraded": 2, "s-error": 1}
+    assert len([li for li in beats if "wide-only" in li["class"]]) == 50  # a phone: 50
+    assert section.find(class_="tally").get_text(" ") == (
+        "Last 100 checks: 93 up, 2 degraded, 4 down, 1 monitor error (not downtime)"
+        " Last 50 checks: 44 up, 2 degraded, 3 down, 1 monitor error (not downtime)"
+    )
+    names = [li.find(class_="vh").get_text() for li in beats]
+    assert names[-1] == f"{NOW:%Y-%m-%d %H:%M} UTC: up, {sample.duration(0) - 0.4:.1f} s"
+    assert "2026-12-08 10:15 UTC: down (timeout at step 3)" in names
+
+
+def test_a_failed_beat_links_its_incident_and_its_evidence_by_keyboard(
+    month: tuple[Served, sample.Month],
+) -> None:
+    served, _ = month
+    soup = soup_of(served)
+    link = soup.find("a", class_="mark", string="2026-12-08 10:15 UTC: down (timeout at step 3)")
+    incident = f"check-login-incident-{FIRST_TIMEOUT:%Y%m%dT%H%M%SZ}"
+    assert link["href"] == f"#{incident}"
+    assert soup.find(id=incident).name == "tr"
+    tip = soup.find(id=link["aria-describedby"])
+    assert "tip" in tip["class"]
+    assert tip.parent is link.parent  # shown on the beat's hover or focus, links included
+    evidence = {a.get_text(): a["href"] for a in tip.find_all("a")}
+    assert sorted(evidence) == ["note", "screenshot"]
+    for href in evidence.values():
+        assert httpx.get(served.base + html.unescape(href)).status_code == 200
+
+
+def test_a_degraded_beat_can_be_focused_to_say_why(month: tuple[Served, sample.Month]) -> None:
+    served, _ = month
+    soup = soup_of(served)
+    [slow, _] = soup.select("#check-login li.beat.s-degraded")
+    assert slow["tabindex"] == "0"
+    tip = soup.find(id=slow["aria-describedby"])
+    assert "the check took 34.0 s, over 30 s" in tip.get_text()
+    assert soup.select("#check-login li.beat.s-up[tabindex]") == []  # not 93 more tab stops
+
+
+def test_the_duration_chart_draws_each_check_and_the_threshold(
+    month: tuple[Served, sample.Month],
+) -> None:
+    served, _ = month
+    soup = soup_of(served)
+    svg = soup.select_one("#check-login figure.chart svg")
+    assert svg["role"] == "img"
+    title, desc = (soup.find(id=i) for i in svg["aria-labelledby"].split())
+    assert (title.name, desc.name) == ("title", "desc")
+    assert desc.get_text().startswith("Duration of the last 24 h: 288 checks, median ")
+    assert desc.get_text().endswith("; degraded above 30 s: 5 above it.")
+    points = svg.select("g.points use")
+    assert outcome_classes(points) == {
+        "s-up": 275,
+        "s-maintenance": len(sample.MAINTENANCE),
+        "s-down": 4,
+        "s-degraded": 2,
+        "s-error": 1,
+    }
+    assert points[-1]["x"] == "100.0%"  # the newest, at the right
+    # The threshold: dashed, where 30 s is on the scale from 0 to 50 s, and labelled.
+    line = svg.find("line", class_="threshold")
+    height = float(svg["height"]) - 40
+    assert float(line["y1"]) == pytest.approx(height * (1 - 30 / 50))
+    assert svg.find("text", class_="threshold-label").get_text() == "degraded: 30 s"
+    fifty = svg.find("text", string="50 s")
+    assert float(fifty["y"]) - 4 == pytest.approx(0)  # the scale's top
+
+
+def test_the_incidents_of_the_month_say_when_how_long_why_and_whether_they_alerted(
+    month: tuple[Served, sample.Month],
+) -> None:
+    served, recorded = month
+    soup = soup_of(served)
+    rows = section_table(soup, "Incidents (last 30 days)").tbody.find_all("tr")
+    drift_start = NOW - timedelta(days=sample.DRIFT_DAYS) + sample.EVERY
+    assert [row["id"] for row in rows] == [
+        f"check-login-incident-{at:%Y%m%dT%H%M%SZ}"
+        for at in (FIRST_TIMEOUT, recorded.at(sample.OUTAGE), drift_start)
+    ]
+    assert [cells(row) for row in rows] == [
+        {
+            "Start": "2026-12-08 10:15 UTC",
+            "End": "2026-12-08 10:30 UTC",
+            "Duration": "15 min",
+            "Reason": "timeout at step 3",
+            "Failed checks": "3",
+            "Alert": "yes, at 10:25 UTC (3rd failure)",
+            "Evidence": "screenshot note",
+        },
+        {
+            "Start": "2026-12-08 06:00 UTC",
+            "End": "2026-12-08 06:05 UTC",
+            "Duration": "5 min",
+            "Reason": "portal_unavailable at step 1",
+            "Failed checks": "1",
+            "Alert": "no (1 failed check; alerts after 3)",
+            "Evidence": "screenshot note",
+        },
+        {
+            "Start": "2026-11-28 12:05 UTC",
+            "End": "2026-11-28 12:30 UTC",
+            "Duration": "25 min",
+            "Reason": "documentation_drift at step 5",
+            "Failed checks": "5",
+            "Alert": "yes, at 12:15 UTC (3rd failure)",
+            "Evidence": "screenshot note",
+        },
+    ]
+    [ours] = section_table(soup, "Monitor's own errors (last 30 days, not downtime)").tbody("tr")
+    assert cells(ours)["Start"] == "2026-12-08 08:00 UTC"
+    assert cells(ours)["Reason"] == "harness_error before the first step"
+    assert "Alert" not in cells(ours)
+
+
+def test_an_alert_the_monitor_recorded_is_shown_as_sent(
+    month: tuple[Served, sample.Month],
+) -> None:
+    served, _ = month
+    at = FIRST_TIMEOUT + timedelta(minutes=10)
+    served.monitor.history.record_alert(
+        Notification("firing", "login", "timeout", FIRST_TIMEOUT, at)
+    )
+    row = soup_of(served).find(id=f"check-login-incident-{FIRST_TIMEOUT:%Y%m%dT%H%M%SZ}")
+    assert cells(row)["Alert"] == "sent 10:25 UTC"
+
+
+def test_a_check_not_run_yet_has_an_empty_history(month: tuple[Served, sample.Month]) -> None:
+    served, _ = month
+    section = soup_of(served).find("section", id="check-portal")
+    assert section.h2.get_text() == "portal Not run yet"
+    assert section.find("ol", class_="beats") is None
+    assert section.find("svg") is None
+    texts = [p.get_text() for p in section.find_all("p")]
+    assert "No checks in the last 24 h." in texts
+    assert "No incidents in the last 30 days." in texts
+
+
+def test_the_threshold_is_the_one_the_executor_holds_the_check_to(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for served, _ in serve_month(tmp_path, monkeypatch, Scaled):
+        soup = soup_of(served)
+        label = soup.select_one("#check-login text.threshold-label")
+        assert label.get_text() == "degraded: 90 s"
+        [login, _] = httpx.get(served.base + "/api/status").json()["checks"]
+        assert login["durations"]["degraded_s"] == 90.0
+
+
+def test_api_status_gives_the_same_as_json(month: tuple[Served, sample.Month]) -> None:
+    served, recorded = month
+    response = httpx.get(served.base + "/api/status")
+    assert response.headers["content-type"] == "application/json"
+    data = response.json()
+    assert data["updated"] == NOW.isoformat()
+    login, portal = data["checks"]
+    assert (login["name"], login["id"], login["state"]) == ("login", "check-login", "up")
+    assert set(login["uptime"]) == {"24h", "7d", "30d"}
+    last = login["last_check"]
+    assert (last["started_at"], last["outcome"]) == (NOW.isoformat(), "success")
+    beats = login["heartbeats"]
+    assert len(beats) == 100
+    statuses = [b["status"] for b in beats]
+    assert {s: statuses.count(s) for s in set(statuses)} == {
+        "up": 93, "down": 4, "degraded": 2, "error": 1,
+    }  # fmt: skip
+    [first] = [b for b in beats if b["started_at"] == FIRST_TIMEOUT.isoformat()]
+    assert first["name"] == "2026-12-08 10:15 UTC: down (timeout at step 3)"
+    assert first["reason"] == "timeout"
+    assert first["incident"] == f"check-login-incident-{FIRST_TIMEOUT:%Y%m%dT%H%M%SZ}"
+    folder = recorded.evidence[FIRST_TIMEOUT].name
+    assert first["evidence"] == [
+        f"/evidence/{folder}/screenshot.png",
+        f"/evidence/{folder}/failure.txt",
+    ]
+    durations = login["durations"]
+    assert durations["degraded_s"] == 30.0
+    assert len(durations["points"]) == 288
+    assert durations["points"][-1]["portal_s"] == sample.duration(0) - 0.4
+    timeouts, harness, outage, drift = login["incidents"]  # newest first, our own among them
+    assert [i["kind"] for i in (timeouts, harness, outage, drift)] == [
+        "portal", "monitor", "portal", "portal",
+    ]  # fmt: skip
+    assert harness["id"] == f"check-login-error-{recorded.at(sample.HARNESS):%Y%m%dT%H%M%SZ}"
+    assert (harness["reasons"], harness["alert"]) == (["harness_error"], None)
+    assert timeouts["duration_s"] == 15 * 60
+    assert (timeouts["ongoing"], timeouts["failed_checks"]) == (False, 3)
+    assert timeouts["alert"] == {
+        "kind": "firing",
+        "at": (FIRST_TIMEOUT + timedelta(minutes=10)).isoformat(),
+        "recorded": False,
+    }
+    assert outage["alert"] is None
+    assert portal == {
+        "name": "portal",
+        "id": "check-portal",
+        "state": "none",
+        "uptime": {"24h": None, "7d": None, "30d": None},
+        "last_check": None,
+        "heartbeats": [],
+        "durations": {
+            "since": (NOW - timedelta(days=1)).isoformat(),
+            "until": NOW.isoformat(),
+            "degraded_s": 30.0,
+            "summary": "No checks in the last 24 h.",
+            "points": [],
+        },
+        "incidents": [],
+    }
+
+
+def test_an_ongoing_incident_is_said_on_the_page_and_in_json(
+    month: tuple[Served, sample.Month],
+) -> None:
+    served, _ = month
+    start = NOW + timedelta(seconds=10)  # within the page's minute
+    served.monitor.history.record(failed("login", reason="portal_unavailable", failed_step="1"))
+    served.monitor.history.conn.execute(
+        "UPDATE checks SET started_at = ? WHERE id = (SELECT MAX(id) FROM checks)",
+        (start.isoformat(),),
+    )
+    row = soup_of(served).find(id=f"check-login-incident-{start:%Y%m%dT%H%M%SZ}")
+    assert (cells(row)["End"], cells(row)["Duration"]) == ("ongoing", "0 s")
+    [ongoing, *_] = httpx.get(served.base + "/api/status").json()["checks"][0]["incidents"]
+    assert (ongoing["end"], ongoing["ongoing"]) == (None, True)
+
+
+@pytest.mark.parametrize("path", ["/", "/api/status"])
+def test_a_client_that_has_the_page_of_this_minute_gets_304(
+    month: tuple[Served, sample.Month], path: str
+) -> None:
+    served, _ = month
+    first = httpx.get(served.base + path)
+    tag = first.headers["etag"]
+    assert first.headers["cache-control"] == "no-cache"
+    for asked in (tag, f"W/{tag}", f'"other", {tag}', "*"):
+        again = httpx.get(served.base + path, headers={"If-None-Match": asked})
+        assert (again.status_code, again.content) == (304, b""), asked
+        assert again.headers["etag"] == tag
+    head = httpx.head(served.base + path, headers={"If-None-Match": tag})
+    assert head.status_code == 304
+    assert httpx.get(served.base + path, headers={"If-None-Match": '"other"'}).status_code == 200
+    # A check run since: another page, another tag.
+    served.monitor.history.record(failed("login", reason="timeout"))
+    changed = httpx.get(served.base + path, headers={"If-None-Match": tag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != tag
