@@ -31,6 +31,7 @@ from runtime.vitals import StepVitals
 STATE = {"success": ("Up", "up"), "degraded": ("Degraded", "degraded"), "failure": ("Down", "down")}
 EVIDENCE = (("screenshot.png", "screenshot"), ("trace.zip", "trace"), ("failure.txt", "note"))
 BAR_PX = 80  # the longest step's bar
+INCIDENT_ROWS = 20  # of each table of incidents, the newest (/api/status has them all)
 NONE = "—"  # a figure the step did not give
 
 TEMPLATES = jinja2.Environment(
@@ -151,8 +152,9 @@ class CheckView:
     tally: str
     narrow_tally: str  # of the newest beats, which a phone shows
     chart: Chart
-    incidents: list[IncidentRow]  # the portal's downtime
-    errors: list[IncidentRow]  # runs of our own errors
+    incidents: list[IncidentRow]  # the portal's downtime, the newest INCIDENT_ROWS
+    errors: list[IncidentRow]  # runs of our own errors, the newest INCIDENT_ROWS
+    counts: tuple[int, int]  # how many of each there were in 30 days
 
 
 def render(
@@ -214,6 +216,8 @@ def _view(history: History, data: CheckData) -> CheckView:
     note = last.message if last and last.outcome == "degraded" else ""
     codes = _codes(last) if last else []
     steps = last.steps if last else []
+    portal = [i for i in data.incidents if i.kind == "portal"]
+    ours = [i for i in data.incidents if i.kind == "monitor"]
     return CheckView(
         name,
         timeline.section_id(name),
@@ -230,8 +234,9 @@ def _view(history: History, data: CheckData) -> CheckView:
         timeline.tally(data.bar) if data.bar else "No checks yet.",
         timeline.tally([b for b in data.bar if b.narrow]) if data.bar else "No checks yet.",
         data.chart,
-        [_incident(i, data.as_of) for i in data.incidents if i.kind == "portal"],
-        [_incident(i, data.as_of) for i in data.incidents if i.kind == "monitor"],
+        [_incident(i, data.as_of) for i in portal[:INCIDENT_ROWS]],
+        [_incident(i, data.as_of) for i in ours[:INCIDENT_ROWS]],
+        (len(portal), len(ours)),
     )
 
 

@@ -10,6 +10,7 @@ that asks again within the minute, with no check run since, gets ``304 Not Modif
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 from datetime import UTC, datetime
@@ -20,7 +21,7 @@ from prometheus_client import make_asgi_app
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Receive, Scope, Send
 
@@ -38,14 +39,14 @@ def create_app(monitor: Monitor) -> Starlette:
         body = status.render(
             monitor.history, watched(monitor), as_of(), policy=monitor.alerter.policy
         )
-        return fresh(request, HTMLResponse(body))
+        return fresh(request, body, "text/html; charset=utf-8")
 
     def api(request: Request) -> Response:
         data = status.snapshot(
             monitor.history, watched(monitor), as_of(), policy=monitor.alerter.policy
         )
         body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return fresh(request, Response(body, media_type="application/json"))
+        return fresh(request, body, "application/json")
 
     def evidence(request: Request) -> Response:
         path = evidence_file(monitor.executor.evidence_dir, request.path_params["relative"])
@@ -87,15 +88,36 @@ def clock() -> datetime:
     return datetime.now(UTC)
 
 
-def fresh(request: Request, response: Response) -> Response:
-    """``response`` with a strong ``ETag`` of its body; 304 without a body when the client's
-    ``If-None-Match`` names it. ``no-cache``: a cache asks again each time, cheaply."""
-    tag = '"' + hashlib.sha256(response.body).hexdigest()[:32] + '"'
-    headers = {"ETag": tag, "Cache-Control": "no-cache"}
+def fresh(request: Request, body: str, media_type: str) -> Response:
+    """``body`` with an ``ETag`` of its bytes, gzipped for a client that takes it (the page
+    of several checks' history is some hundred kB of markup that repeats itself); 304
+    without a body when the client's ``If-None-Match`` names it. ``no-cache``: a cache asks
+    again each time, cheaply. Each encoding has its own tag, as RFC 9110 wants."""
+    data = body.encode()
+    zipped = _takes_gzip(request.headers.get("accept-encoding", ""))
+    digest = hashlib.sha256(data).hexdigest()[:32]
+    tag = f'"{digest}-gzip"' if zipped else f'"{digest}"'
+    headers = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
     if _matches(request.headers.get("if-none-match", ""), tag):
         return Response(status_code=304, headers=headers)
-    response.headers.update(headers)
-    return response
+    if zipped:
+        data = gzip.compress(data, mtime=0)  # no time in the header: the same bytes each time
+        headers["Content-Encoding"] = "gzip"
+    return Response(data, media_type=media_type, headers=headers)
+
+
+def _takes_gzip(accept_encoding: str) -> bool:
+    """Whether ``Accept-Encoding`` takes gzip (by name or ``*``, at a quality above 0)."""
+    for item in accept_encoding.split(","):
+        name, _, params = item.partition(";")
+        quality = params.strip().removeprefix("q=").strip() if params else "1"
+        try:
+            wanted = float(quality) > 0
+        except ValueError:
+            wanted = False
+        if name.strip().lower() in ("gzip", "*") and wanted:
+            return True
+    return False
 
 
 def _matches(if_none_match: str, tag: str) -> bool:

@@ -708,3 +708,46 @@ def test_a_client_that_has_the_page_of_this_minute_gets_304(
     changed = httpx.get(served.base + path, headers={"If-None-Match": tag})
     assert changed.status_code == 200
     assert changed.headers["etag"] != tag
+
+
+@pytest.mark.parametrize("path", ["/", "/api/status"])
+def test_the_page_is_gzipped_for_a_client_that_takes_it(
+    month: tuple[Served, sample.Month], path: str
+) -> None:
+    served, _ = month
+    plain = httpx.get(served.base + path, headers={"Accept-Encoding": "identity"})
+    zipped = httpx.get(served.base + path, headers={"Accept-Encoding": "br, gzip;q=0.5"})
+    refused = httpx.get(served.base + path, headers={"Accept-Encoding": "gzip;q=0"})
+    assert "content-encoding" not in plain.headers
+    assert "content-encoding" not in refused.headers
+    assert zipped.headers["content-encoding"] == "gzip"
+    assert zipped.headers["vary"] == "Accept-Encoding"
+    assert zipped.content == plain.content  # httpx unzipped it
+    assert int(zipped.headers["content-length"]) < len(plain.content) / 4
+    # One tag per encoding: a gzipped copy is not the plain one.
+    assert zipped.headers["etag"] != plain.headers["etag"]
+    again = httpx.get(
+        served.base + path,
+        headers={"Accept-Encoding": "identity", "If-None-Match": zipped.headers["etag"]},
+    )
+    assert again.status_code == 200
+
+
+def test_a_month_of_many_incidents_lists_the_newest_on_the_page(tmp_path: Path) -> None:
+    from monitor import status
+
+    history = History(tmp_path / "monitor.db")
+    for n in range(status.INCIDENT_ROWS + 5):  # a failure, then a check that worked
+        at = NOW - timedelta(hours=2 * n)
+        history.record(CheckResult("login", at + timedelta(minutes=5), "success", 4.0))
+        history.record(CheckResult("login", at, "failure", 4.0, reason="timeout"))
+    page = status.render(history, ["login"], NOW)
+    data = status.snapshot(history, ["login"], NOW)
+    history.close()
+    soup = BeautifulSoup(page, "html.parser")
+    rows = section_table(soup, "Incidents (last 30 days)").tbody("tr")
+    assert len(rows) == status.INCIDENT_ROWS
+    assert cells(rows[0])["Start"] == f"{NOW:%Y-%m-%d %H:%M} UTC"
+    hint = soup.find("a", href="/api/status", string="/api/status").parent
+    assert hint.get_text() == "The newest 20 of 25; /api/status lists them all."
+    assert len(data["checks"][0]["incidents"]) == 25
