@@ -114,9 +114,10 @@ lint: $(VENV)/.installed
 	$(BIN)/mypy
 
 # The whole suite, headless, on $(WORKERS) workers; the Allure report is built either way.
+# pytest writes reports/allure-results itself: it empties the run before's results there, and
+# refuses to start while another run (another make test, sentinel run) is using the folder.
 test: setup lint
-	rm -rf reports/allure-results
-	$(BIN)/python -m pytest -n $(WORKERS) --alluredir reports/allure-results $(PYTEST_ARGS); \
+	$(BIN)/python -m pytest -n $(WORKERS) $(PYTEST_ARGS); \
 	  status=$$?; $(BIN)/sentinel report || true; exit $$status
 
 clean:

@@ -25,6 +25,7 @@ from runtime.tokens import TOKEN_ENV, TokenError, check_characters, read_token_f
 from runtime.usage import UsageError
 
 if TYPE_CHECKING:  # the test API client loads the flows and Playwright: not for `mock`
+    from runtime.results import FolderLock
     from runtime.testapi import TokenRefused
 
 DEFAULT_DB = Path("reports/mock-portal/portal.db")
@@ -949,7 +950,7 @@ def run_mock(args: argparse.Namespace) -> int:
 def run_flows(args: argparse.Namespace) -> int:
     from flows.catalog import with_prerequisites
     from runtime.targets import TargetError, resolve_target
-    from sentinel import flow_suite, report
+    from sentinel import report
 
     names = args.flows or list(FLOW_NAMES)
     try:
@@ -975,16 +976,41 @@ def run_flows(args: argparse.Namespace) -> int:
     except (UsageError, CodeSourceError) as error:
         print(f"sentinel run: {error}", file=sys.stderr)
         return 2
+    from runtime.results import HELD_ENV, command_line
+
     results = args.results.resolve()
     try:
-        # Only an earlier run's results go (the history is kept apart, in its own file).
-        report.clear_results(results)
+        # Locked until the report is built, so that no other run empties the folder under
+        # this one; only an earlier run's results go (the history is kept apart).
+        lock = report.take_results(results, command_line(["sentinel", *sys.argv[1:]]))
+    except report.FolderInUse as error:
+        print(
+            f"sentinel run: --results {error}: wait for that run to end, or give this one a "
+            "folder of its own with --results DIR",
+            file=sys.stderr,
+        )
+        return 2
     except report.ReportError as error:
         print(f"sentinel run: --results {error}", file=sys.stderr)
         return 2
     except OSError as error:
         print(f"sentinel run: --results {results}: {error.strerror}", file=sys.stderr)
         return 2
+    with lock:
+        return run_session(args, names, results, lock, {HELD_ENV: str(results)})
+
+
+def run_session(
+    args: argparse.Namespace,
+    names: list[str],
+    results: Path,
+    lock: FolderLock,
+    held: dict[str, str],
+) -> int:
+    """The session of ``sentinel run``, in a folder it holds (``held``: the variable that
+    tells the session so), its line per flow, and the report."""
+    from sentinel import flow_suite, report
+
     pytest_args = [
         sys.executable,
         "-m",
@@ -1007,6 +1033,7 @@ def run_flows(args: argparse.Namespace) -> int:
     # target is the one given here: an inherited pytest base URL or options must not replace
     # it (past the target's checks).
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_BASE_URL", "PYTEST_ADDOPTS")}
+    env.update(held)
     if args.test_token:
         env["SENTINEL_TEST_TOKEN"] = args.test_token
     if args.headed:
@@ -1030,6 +1057,7 @@ def run_flows(args: argparse.Namespace) -> int:
         code, output = code.returncode, ""
     else:
         code, output = run_quietly(pytest_args, env, len(names))
+    lock.end_run(code)
     if not any(results.glob("*-result.json")):
         # Not one flow got as far as a result: the session itself failed (a crash, an
         # option it refused). Its last words say why; --debug shows the rest.
@@ -1045,7 +1073,7 @@ def run_flows(args: argparse.Namespace) -> int:
         code = code or 1
     print(f"Allure results: {results}")
     if not args.no_report:
-        built = build_report(args)
+        built = render_report(args)
         return code or built
     return code
 
@@ -1078,6 +1106,25 @@ def run_quietly(pytest_args: list[str], env: dict[str, str], count: int) -> tupl
 
 
 def build_report(args: argparse.Namespace) -> int:
+    """``sentinel report``: which run it renders, in one line, then the report; the folder
+    locked meanwhile. Results a later run did not replace, or a run still writing, are
+    refused."""
+    from runtime.results import command_line
+    from sentinel import report
+
+    results = args.results.resolve()
+    try:
+        with report.reading(results, command_line(["sentinel", *sys.argv[1:]])):
+            print(report.rendering(results), flush=True)
+            return render_report(args)
+    except report.FolderInUse as error:
+        print(f"sentinel report: {error}: render it once that run has ended", file=sys.stderr)
+    except report.ReportError as error:
+        print(f"sentinel report: {error}", file=sys.stderr)
+    return 1
+
+
+def render_report(args: argparse.Namespace) -> int:
     from sentinel import report
 
     try:

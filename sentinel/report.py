@@ -11,9 +11,12 @@ import json
 import re
 import shutil
 import subprocess
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+from runtime import results as folders
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 RESULTS = Path("reports/allure-results")
@@ -24,49 +27,126 @@ class ReportError(RuntimeError):
     """The report could not be built; the message says what to do."""
 
 
-# The files a run leaves in its results folder: allure-pytest's uuid-named results, containers,
-# attachments and globals (and their ``.tmp`` while written), and the environment and the
-# Allure categories and executor files, which the harness or a CI job may write beside them.
-_OWN_RESULT = re.compile(
-    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-    r"-(result\.json|container\.json|globals\.json|attachment\.[\w.-]+)(\.tmp)?"
-    r"|environment\.properties|categories\.json|executor\.json"
-)
-
-
 def clear_results(folder: Path) -> None:
-    """Empty ``folder`` of an earlier run's results, or create it.
-
-    Only files a run writes are deleted; a folder that holds anything else (another file, a
-    subfolder, a link) is refused whole, before anything is deleted: it is not a results
-    folder, and what is in it may be someone's work.
-    """
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise ReportError(f"{folder} is not a folder: choose a folder for the Allure results")
-    if not folder.exists():
-        folder.mkdir(parents=True)
-        return
-    own = []
-    for path in sorted(folder.iterdir()):
-        if path.is_symlink():
-            raise ReportError(
-                f"{folder} holds {path.name} (a symbolic link), which a run does not write: "
-                "choose an empty folder or one that holds only earlier results"
-            )
-        if path.is_dir() or not _OWN_RESULT.fullmatch(path.name):
-            foreign = _first_file(path) if path.is_dir() else path
-            raise ReportError(
-                f"{folder} holds {foreign.relative_to(folder)}, which a run does not write: "
-                "choose an empty folder or one that holds only earlier results"
-            )
-        own.append(path)
-    for path in own:
-        path.unlink()
+    """Empty ``folder`` of an earlier run's results, or create it; a folder that holds
+    anything else is refused whole (``runtime.results.clear_results``)."""
+    try:
+        folders.clear_results(folder)
+    except folders.ResultsError as error:
+        raise ReportError(str(error)) from None
 
 
-def _first_file(folder: Path) -> Path:
-    """The first file in ``folder`` or below, to name in a refusal (the folder if empty)."""
-    return next((p for p in sorted(folder.rglob("*")) if not p.is_dir()), folder)
+class FolderInUse(ReportError):
+    """Another process writes (or renders) the results folder; the message names it."""
+
+
+def _locked(folder: Path, command: str) -> folders.FolderLock:
+    lock = folders.FolderLock(folder, command)
+    try:
+        return lock.acquire()
+    except folders.FolderBusy as error:
+        raise FolderInUse(str(error)) from None
+    except folders.ResultsError as error:
+        raise ReportError(str(error)) from None
+
+
+def take_results(folder: Path, command: str) -> folders.FolderLock:
+    """``folder``'s lock, held for a run of ``command`` that writes there, and the folder
+    emptied of an earlier run's results. ``FolderInUse`` when another process holds it,
+    ``ReportError`` when the folder is not a results folder (nothing is deleted then)."""
+    lock = _locked(folder, command)
+    try:
+        clear_results(folder)
+    except BaseException:
+        lock.release()
+        raise
+    lock.start_run()
+    return lock
+
+
+@contextmanager
+def reading(folder: Path, command: str) -> Iterator[None]:
+    """``folder`` locked while a report of it is made, so no run empties it meanwhile:
+    ``FolderInUse`` at once when a run writes there."""
+    if not folder.is_dir():
+        raise ReportError(f"no Allure results in {folders.shown(folder)}: run the tests first")
+    with _locked(folder, command):
+        yield
+
+
+@dataclass(frozen=True)
+class _Result:
+    """What the provenance line needs of one test result."""
+
+    status: str
+    start_ms: float
+    stop_ms: float
+
+
+def rendering(folder: Path) -> str:
+    """The line that says which run a report of ``folder`` renders: when it started, its
+    command if recorded, how many tests and how they ended. ``ReportError`` when there is
+    nothing to render, or the results are older than a run recorded since, which wrote none
+    there: rendered, they would pass for that run's."""
+    run = folders.last_run(folder)
+    found = _results(folder)
+    where = folders.shown(folder)
+    if not found:
+        since = f": the last run there, {_run_name(run)}, wrote none" if run else ""
+        raise ReportError(f"no Allure results in {where}{since}: run the tests first")
+    if run is None:
+        return f"Rendering the run of {_started(found)}: {_counts(found)} from {where}"
+    ours = [r for r in found if r.start_ms >= run.started * 1000]
+    if not ours:
+        newest = folders.utc(max(r.stop_ms for r in found) / 1000)
+        raise ReportError(
+            f"{where} holds results of {newest}, older than {_run_name(run)}, which wrote "
+            "none there: they are not that run's; run the tests again"
+        )
+    unfinished = ", which did not finish" if run.ended is None else ""
+    line = f"Rendering {_run_name(run)}{unfinished}: {_counts(ours)} from {where}"
+    earlier = len(found) - len(ours)
+    if earlier:
+        line += f" (and {earlier} result{'s' if earlier != 1 else ''} of earlier runs)"
+    return line
+
+
+def _run_name(run: folders.RunRecord | None) -> str:
+    if run is None:
+        return "a run"
+    return f"the run of {folders.utc(run.started)} ({run.command})"
+
+
+def _started(found: list[_Result]) -> str:
+    return folders.utc(min(r.start_ms for r in found) / 1000)
+
+
+# Allure's statuses, in the order the line gives them.
+_STATUS_ORDER = ("passed", "failed", "broken", "skipped", "unknown")
+
+
+def _counts(found: list[_Result]) -> str:
+    """``42 tests (40 passed, 2 failed)``."""
+    counts = {status: 0 for status in _STATUS_ORDER}
+    for result in found:
+        counts[result.status if result.status in counts else "unknown"] += 1
+    parts = ", ".join(f"{n} {status}" for status, n in counts.items() if n)
+    return f"{len(found)} test{'s' if len(found) != 1 else ''} ({parts})"
+
+
+def _results(folder: Path) -> list[_Result]:
+    """Each test result in ``folder`` (one that cannot be read is not a result)."""
+    found = []
+    for path in folder.glob("*-result.json"):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            written = path.stat().st_mtime * 1000  # for a result without its times
+        except (OSError, ValueError):
+            continue
+        start = data.get("start") or data.get("stop") or written
+        stop = data.get("stop") or start
+        found.append(_Result(str(data.get("status") or "unknown"), float(start), float(stop)))
+    return found
 
 
 @dataclass(frozen=True)

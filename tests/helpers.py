@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -36,16 +37,22 @@ def run_pytest(
     *args: str, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     """``python -m pytest -q ARGS`` from the project root in a shell's environment (plus
-    ``env``), without this project's addopts or cache: a suite run of its own."""
-    return subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=", *args],
-        capture_output=True,
-        text=True,
-        cwd=PROJECT_ROOT,
-        env={**shell_environment(), **(env or {})},
-        timeout=timeout,
-        check=False,
-    )
+    ``env``), without this project's addopts or cache: a suite run of its own. Its Allure
+    results go to a folder of its own unless ``--alluredir`` says where: the project's
+    ``reports/allure-results`` is the outer session's, locked while it runs."""
+    with tempfile.TemporaryDirectory(prefix="allure-results-") as own:
+        command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
+        if not any(arg.startswith("--alluredir") for arg in args):
+            command += ["--alluredir", own]
+        return subprocess.run(
+            [*command, *args],
+            capture_output=True,
+            text=True,
+            cwd=PROJECT_ROOT,
+            env={**shell_environment(), **(env or {})},
+            timeout=timeout,
+            check=False,
+        )
 
 
 def free_port() -> int:

@@ -1,0 +1,257 @@
+"""Allure results folders: one run at a time writes one, and it says which run that was.
+
+A run (a pytest session, ``sentinel run``) takes the folder's lock for as long as it writes
+there, and ``sentinel report`` for as long as it reads: ``fcntl.flock`` on a file beside the
+folder (``reports/allure-results.lock`` for ``reports/allure-results``), which the system
+releases when the process ends however it ends, so a killed run leaves no stale lock. The
+file says who holds the lock (pid, command, since when), for the message that refuses a
+second run, and records the last run that wrote the folder (its command, when it started and
+ended), for ``sentinel report`` to say which run it renders. Usage::
+
+    with FolderLock(Path("reports/allure-results"), "pytest tests/e2e") as lock:
+        clear_results(lock.folder)
+        lock.start_run()
+        ...  # write the results
+        lock.end_run(exit_status)
+
+A second ``FolderLock`` on the same folder, in any process, raises ``FolderBusy`` naming the
+first until it is released.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import json
+import os
+import re
+import time
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+# Set by a process that holds a folder's lock for the pytest session it starts to write
+# there (`sentinel run`): the session neither locks nor empties that folder.
+HELD_ENV = "SENTINEL_RESULTS_HELD"
+# A command is shown to whoever else wants the folder, and kept beside it: no option that may
+# carry a secret keeps its value, and a long command line is cut.
+SECRET_OPTIONS = ("--test-token",)
+COMMAND_LIMIT = 200
+
+
+class ResultsError(RuntimeError):
+    """A results folder cannot be used; the message says why and what to do."""
+
+
+@dataclass(frozen=True)
+class Holder:
+    """Who holds a folder's lock."""
+
+    pid: int
+    command: str
+    since: float  # seconds since the epoch
+
+    def describe(self) -> str:
+        return f"pid {self.pid} ({self.command}) since {utc(self.since, seconds=True)}"
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """The last run that wrote a folder: ``ended`` is None while it runs, or if it died."""
+
+    pid: int
+    command: str
+    started: float
+    ended: float | None = None
+    exit_status: int | None = None
+
+
+class FolderBusy(ResultsError):
+    """Another process holds the folder's lock."""
+
+    def __init__(self, folder: Path, holder: Holder | None) -> None:
+        self.folder, self.holder = folder, holder
+        # The holder's own record may not be written yet, or be a process that has ended.
+        who = holder.describe() if holder and _alive(holder.pid) else "another process"
+        super().__init__(f"{shown(folder)} is in use by {who}")
+
+
+def lock_file(folder: Path) -> Path:
+    """The lock beside ``folder``: in its parent, so that clearing the folder keeps it."""
+    return folder.with_name(folder.name + ".lock")
+
+
+class FolderLock:
+    """The exclusive lock of one results folder, with what it records beside the folder."""
+
+    def __init__(self, folder: Path, command: str) -> None:
+        self.folder = folder
+        self.command = command
+        self._fd: int | None = None
+
+    def acquire(self) -> FolderLock:
+        """Take the lock at once, or raise ``FolderBusy`` naming who holds it."""
+        path = lock_file(self.folder)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Not through a link: the file is rewritten, and must be this folder's own.
+            fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        except OSError as error:
+            reason = f"{error.strerror} (a link?)" if error.errno == errno.ELOOP else error.strerror
+            raise ResultsError(f"cannot lock {shown(self.folder)}: {path}: {reason}") from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise FolderBusy(self.folder, _read(path).get("holder")) from None
+        self._fd = fd
+        self._update(holder=Holder(os.getpid(), self.command, time.time()))
+        return self
+
+    def start_run(self) -> None:
+        """Record this process's run as the one that writes the folder from now on."""
+        self._update(run=RunRecord(os.getpid(), self.command, time.time()))
+
+    def end_run(self, exit_status: int) -> None:
+        """Record that the run has ended (results complete), and how."""
+        run = self._state().get("run")
+        if run is not None:
+            ended = RunRecord(run.pid, run.command, run.started, time.time(), exit_status)
+            self._update(run=ended)
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing the only descriptor releases the lock
+            self._fd = None
+
+    def __enter__(self) -> FolderLock:
+        # A lock taken already (and then handed over) is held once, not taken again.
+        return self if self._fd is not None else self.acquire()
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.release()
+
+    def _state(self) -> dict[str, Any]:
+        return _read(lock_file(self.folder))
+
+    def _update(self, **changes: Holder | RunRecord) -> None:
+        """Rewrite the lock file in place (its inode carries the lock): holder and run."""
+        assert self._fd is not None, "the lock is not held"
+        state = {**self._state(), **changes}
+        data = json.dumps({key: asdict(value) for key, value in state.items()}).encode()
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, data, 0)
+
+
+def last_run(folder: Path) -> RunRecord | None:
+    """The last run recorded as writing ``folder``, if any."""
+    run = _read(lock_file(folder)).get("run")
+    return run if isinstance(run, RunRecord) else None
+
+
+def _read(path: Path) -> dict[str, Any]:
+    """What a lock file says; whatever cannot be read says nothing."""
+    try:
+        with open(path, "rb") as file:  # a reader only, never a holder
+            raw = json.loads(file.read() or b"{}")
+        return {
+            key: kind(**raw[key])
+            for key, kind in (("holder", Holder), ("run", RunRecord))
+            if isinstance(raw.get(key), dict)
+        }
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
+
+def command_line(words: Sequence[str]) -> str:
+    """A command as it is shown and recorded: a secret option's value masked, cut short."""
+    shown_words: list[str] = []
+    masked = False
+    for word in words:
+        option, equals, _ = word.partition("=")
+        if masked:
+            shown_words.append("***")
+        elif option in SECRET_OPTIONS and equals:
+            shown_words.append(f"{option}=***")
+        else:
+            shown_words.append(word)
+        masked = word in SECRET_OPTIONS
+    text = " ".join(shown_words)
+    return text if len(text) <= COMMAND_LIMIT else text[: COMMAND_LIMIT - 3] + "..."
+
+
+def utc(epoch: float, *, seconds: bool = False) -> str:
+    """A time as messages show it: ``2026-12-08 10:15 UTC`` (``10:15:02`` with seconds)."""
+    moment = datetime.fromtimestamp(epoch, tz=UTC)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC" if seconds else "%Y-%m-%d %H:%M UTC")
+
+
+def shown(folder: Path) -> str:
+    """A folder as a user names it: relative to the current folder when inside it."""
+    with contextlib.suppress(ValueError):
+        return str(folder.resolve().relative_to(Path.cwd()))
+    return str(folder)
+
+
+# The files a run leaves in its results folder: allure-pytest's uuid-named results, containers,
+# attachments and globals (and their ``.tmp`` while written), and the environment and the
+# Allure categories and executor files, which the harness or a CI job may write beside them.
+_OWN_RESULT = re.compile(
+    r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+    r"-(result\.json|container\.json|globals\.json|attachment\.[\w.-]+)(\.tmp)?"
+    r"|environment\.properties|categories\.json|executor\.json"
+)
+
+
+def clear_results(folder: Path) -> None:
+    """Empty ``folder`` of an earlier run's results, or create it.
+
+    Only files a run writes are deleted; a folder that holds anything else (another file, a
+    subfolder, a link) is refused whole, before anything is deleted: it is not a results
+    folder, and what is in it may be someone's work.
+    """
+    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
+        raise ResultsError(f"{folder} is not a folder: choose a folder for the Allure results")
+    if not folder.exists():
+        folder.mkdir(parents=True)
+        return
+    own = []
+    for path in sorted(folder.iterdir()):
+        if path.is_symlink():
+            raise ResultsError(
+                f"{folder} holds {path.name} (a symbolic link), which a run does not write: "
+                "choose an empty folder or one that holds only earlier results"
+            )
+        if path.is_dir() or not _OWN_RESULT.fullmatch(path.name):
+            foreign = _first_file(path) if path.is_dir() else path
+            raise ResultsError(
+                f"{folder} holds {foreign.relative_to(folder)}, which a run does not write: "
+                "choose an empty folder or one that holds only earlier results"
+            )
+        own.append(path)
+    for path in own:
+        path.unlink()
+
+
+def _first_file(folder: Path) -> Path:
+    """The first file in ``folder`` or below, to name in a refusal (the folder if empty)."""
+    return next((p for p in sorted(folder.rglob("*")) if not p.is_dir()), folder)
