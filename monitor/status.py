@@ -163,15 +163,19 @@ def render(
     now: datetime,
     *,
     policy: AlertPolicy | None = None,
+    refresh: bool = False,
 ) -> str:
     """The page as of ``now``; ``policy`` says which incidents alerted when the history did
-    not record it (the default policy without one)."""
+    not record it (the default policy without one). ``refresh``: the page reloads itself
+    every minute, only when asked, since a page that reloads under a screen reader starts
+    it again from the top (WCAG 2.2.1: a time limit the user can turn off)."""
     views = [_view(history, data) for data in collect(history, checks, now, policy)]
     return TEMPLATES.get_template("status.html").render(
         updated=f"{now:%Y-%m-%d %H:%M}",
         checks=views,
         labels=timeline.LABELS,
         evidence_url=evidence_url,
+        refresh=refresh,
     )
 
 

@@ -37,7 +37,11 @@ EVIDENCE_TYPES = {".png": "image/png", ".zip": "application/zip", ".txt": "text/
 def create_app(monitor: Monitor) -> Starlette:
     def page(request: Request) -> Response:
         body = status.render(
-            monitor.history, watched(monitor), as_of(), policy=monitor.alerter.policy
+            monitor.history,
+            watched(monitor),
+            as_of(),
+            policy=monitor.alerter.policy,
+            refresh="refresh" in request.query_params,
         )
         return fresh(request, body, "text/html; charset=utf-8")
 

@@ -13,6 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from bs4 import BeautifulSoup
+from playwright.sync_api import Browser, expect
 
 from monitor import web
 from monitor.alerts import Alerter, Notification
@@ -21,6 +22,7 @@ from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.results import CheckResult, CodeTiming, Finding, StepA11y, StepTiming
 from monitor.service import Monitor, serve_http
+from runtime.accessibility import audit_page
 from tests.monitor import sample_history as sample
 from tests.monitor.sample_checks import REGION, TERMS, found, registration
 from tests.monitor.sample_history import NOW, a_month
@@ -751,3 +753,47 @@ def test_a_month_of_many_incidents_lists_the_newest_on_the_page(tmp_path: Path) 
     hint = soup.find("a", href="/api/status", string="/api/status").parent
     assert hint.get_text() == "The newest 20 of 25; /api/status lists them all."
     assert len(data["checks"][0]["incidents"]) == 25
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_page_fits_a_phone_and_a_desktop_passes_axe_and_works_by_keyboard(
+    month: tuple[Served, sample.Month], browser: Browser, width: int
+) -> None:
+    served, _ = month
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(served.base + "/")
+        assert page.evaluate("document.documentElement.scrollWidth") == width  # no sideways
+        found = [(v.rule, v.impact, v.targets) for v in audit_page(page)]
+        assert not found, found
+        # The chart by its text alternative.
+        chart = page.get_by_role("img", name="Duration of each check of login")
+        expect(chart).to_be_visible()
+        # A failed beat, by keyboard: its tip shows, and Tab goes to its evidence.
+        beat = page.get_by_role("link", name="2026-12-08 10:15 UTC: down (timeout at step 3)")
+        tip = beat.locator("xpath=..").locator(".tip")
+        expect(tip).to_be_hidden()
+        beat.focus()
+        expect(tip).to_be_visible()
+        expect(tip).to_contain_text("Evidence: screenshot note")
+        page.keyboard.press("Tab")
+        expect(tip.get_by_role("link", name="screenshot")).to_be_focused()
+        box = tip.bounding_box()
+        assert box is not None
+        assert 0 <= box["x"] < box["x"] + box["width"] <= width  # on the screen
+        # A phone shows the newest 50 beats, a desktop all 100.
+        shown = page.locator("#check-login li.beat:visible")
+        expect(shown).to_have_count(50 if width < 640 else 100)
+    finally:
+        context.close()
+
+
+def test_the_page_reloads_itself_only_when_asked(month: tuple[Served, sample.Month]) -> None:
+    served, _ = month
+    still = soup_of(served)
+    assert still.find("meta", attrs={"http-equiv": "refresh"}) is None
+    asked = soup_of(served, still.find("a", string="Refresh every minute")["href"])
+    assert asked.find("meta", attrs={"http-equiv": "refresh"})["content"] == "60"
+    assert asked.find("a", string="stop")["href"] == "/"
