@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,24 +20,29 @@ def measure(root: Path) -> dict:
     runs = {}
     for workers in ("0", "2"):
         busy_before, started = busy_seconds(), time.perf_counter()
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "pytest",
-                "tests/e2e",
-                "-q",
-                "-p",
-                "no:cacheprovider",
-                "-n",
-                workers,
-            ],
-            cwd=root,
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        # Allure results written as a plain run writes them, but to a folder of its own:
+        # the user's reports/allure-results is neither emptied nor in the way.
+        with tempfile.TemporaryDirectory(prefix="sentinel-bench-allure-") as results:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "pytest",
+                    "tests/e2e",
+                    "-q",
+                    "-p",
+                    "no:cacheprovider",
+                    "-n",
+                    workers,
+                    "--alluredir",
+                    results,
+                ],
+                cwd=root,
+                env=env,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
         wall = time.perf_counter() - started
         if done.returncode != 0:
             raise RuntimeError(f"the suite failed with -n {workers}:\n{done.stdout[-2000:]}")

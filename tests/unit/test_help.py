@@ -28,9 +28,7 @@ def parsers() -> dict[str, argparse.ArgumentParser]:
 
 def options(parser: argparse.ArgumentParser) -> list[argparse.Action]:
     return [
-        a
-        for a in parser._actions
-        if a.option_strings and not isinstance(a, argparse._HelpAction)
+        a for a in parser._actions if a.option_strings and not isinstance(a, argparse._HelpAction)
     ]
 
 
