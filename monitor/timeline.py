@@ -95,7 +95,7 @@ class Alert:
     sent; otherwise it is what the alert policy sends for such a run (a monitor that does not
     record its alerts, or an incident from before it did)."""
 
-    kind: str  # firing, or reminder (an alert still firing from an earlier run)
+    kind: str  # firing; reminder; continued: an earlier run's, still firing (``at``: its)
     at: datetime
     recorded: bool
 
@@ -141,6 +141,8 @@ class Incident:
             failed = plural(len(self.failures), "failed check")
             return f"no ({failed}; alerts after {self.failures_to_alert})"
         at = self._time(alert.at)
+        if alert.kind == "continued":
+            return f"no new one: the alert of {at} was still firing"
         if alert.recorded:
             return f"{'reminder sent' if alert.kind == 'reminder' else 'sent'} {at}"
         if alert.kind == "reminder":
@@ -227,10 +229,18 @@ def policy_alerts(beats: Iterable[Beat], policy: AlertPolicy) -> list[SentAlert]
 
 
 def _alert_in(alerts: Iterable[SentAlert], failures: list[Beat], recorded: bool) -> Alert | None:
+    """The first notification (firing or reminder) during the run; else, when the last one
+    before it was not a recovery, that alert went on firing through it (a check that
+    worked once, short of ``successes_to_recover``, between two runs)."""
     first, last = failures[0].started_at, failures[-1].started_at
-    for alert in alerts:
-        if alert.kind != "resolved" and first <= alert.at <= last:
+    before: SentAlert | None = None
+    for alert in alerts:  # oldest first
+        if alert.at < first:
+            before = alert
+        elif alert.at <= last and alert.kind != "resolved":
             return Alert(alert.kind, alert.at, recorded)
+    if before is not None and before.kind != "resolved":
+        return Alert("continued", before.at, recorded)
     return None
 
 

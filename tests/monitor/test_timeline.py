@@ -115,11 +115,14 @@ def test_a_recorded_alert_is_the_one_shown() -> None:
     assert incident.alert_text() == "sent 10:30 UTC"
 
 
-def test_a_recorded_alert_outside_the_run_is_not_its_alert() -> None:
+def test_a_recorded_alert_before_the_run_is_its_alert_only_if_still_firing() -> None:
     beats = [down(0), beat(5)]
-    sent = [SentAlert("firing", "timeout", T0 - 60 * MINUTE, T0 - 50 * MINUTE)]
-    [incident] = incidents("login", beats, T0 + 60 * MINUTE, AlertPolicy(), sent)
-    assert incident.alert is None
+    fired = SentAlert("firing", "timeout", T0 - 60 * MINUTE, T0 - 50 * MINUTE)
+    resolved = SentAlert("resolved", "timeout", T0 - 60 * MINUTE, T0 - 30 * MINUTE)
+    [over] = incidents("login", beats, T0 + 60 * MINUTE, AlertPolicy(), [fired, resolved])
+    assert over.alert is None
+    [firing] = incidents("login", beats, T0 + 60 * MINUTE, AlertPolicy(), [fired])
+    assert firing.alert == timeline.Alert("continued", T0 - 50 * MINUTE, recorded=True)
 
 
 def test_an_ongoing_incident_lasts_until_now() -> None:
@@ -396,3 +399,16 @@ def test_an_alert_on_another_day_than_its_incidents_start_gives_its_date() -> No
     sent = [SentAlert("firing", "timeout", incident.start, T0 + (60 * 13 + 45) * MINUTE)]
     [recorded] = incidents("login", beats, T0 + 60 * 15 * MINUTE, AlertPolicy(), sent)
     assert recorded.alert_text() == "sent 2026-12-09 00:00 UTC"
+
+
+def test_a_run_after_too_short_a_recovery_is_under_the_alert_still_firing() -> None:
+    # Three down (alerted), one up (recovery needs two), two down: no new alert.
+    beats = [down(0), down(5), down(10), beat(15), down(20), down(25), beat(30), beat(35)]
+    later, first = incidents("login", beats, T0 + 60 * MINUTE, AlertPolicy())
+    assert first.alert_text() == "yes, at 10:25 UTC (3rd failure)"
+    assert later.alert == timeline.Alert("continued", T0 + 10 * MINUTE, recorded=False)
+    assert later.alert_text() == "no new one: the alert of 10:25 UTC was still firing"
+    # Once it recovered, the next run is on its own again.
+    recovered = [*beats, down(40), beat(45)]
+    [again, *_] = incidents("login", recovered, T0 + 60 * MINUTE, AlertPolicy())
+    assert again.alert is None
