@@ -69,9 +69,10 @@ class Origin:
         """``https://staging.example.pt (region lisbon)``."""
         return f"{self.target} (region {self.region})" if self.region else self.target
 
-    def status_link(self, check: str) -> str:
-        """The check's section of the status page, or "" without a public address."""
-        return f"{self._base()}#check-{quote(check)}" if self.public_url else ""
+    def status_link(self, anchor: str) -> str:
+        """A place on the status page (a check's section, an incident's row), or "" without
+        a public address."""
+        return f"{self._base()}#{quote(anchor)}" if self.public_url and anchor else ""
 
     def evidence_link(self, folder: str, file: str) -> str:
         """A file of a failure's evidence, as the status page serves it."""
@@ -103,6 +104,7 @@ class Notification:
     violation: Violated | None = None  # an accessibility alert's; None for a failing check
     origin: Origin | None = None  # where the monitor watches from (the Monitor sets it)
     failed: Failed = field(default_factory=Failed)  # the failure that fired or reminds
+    anchor: str = ""  # its place on the status page: the incident's row, or the check's
 
     def text(self) -> str:
         if self.violation is not None:
@@ -136,7 +138,7 @@ class Notification:
         )
 
     def status_url(self) -> str:
-        return self.origin.status_link(self.check) if self.origin else ""
+        return self.origin.status_link(self.anchor) if self.origin else ""
 
     def evidence_url(self) -> str:
         if self.origin is None or self.kind == "resolved":

@@ -20,6 +20,7 @@ from monitor.executor import CheckExecutor, CheckSpec
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.results import CheckResult
+from monitor.timeline import incident_id, section_id
 
 log = logging.getLogger("monitor.service")
 SHUTDOWN_S = 5  # a request still running after this is cancelled when the monitor stops
@@ -105,11 +106,16 @@ class Monitor:
             maintenance=maintenance,
         )
         failed = _failed(result)
-        notes = [replace(note, origin=self.origin, failed=failed) for note in notes]
+        # Each links to its incident's row on the status page, whose id is the outage's start.
+        notes = [
+            replace(n, origin=self.origin, failed=failed, anchor=incident_id(n.check, n.since))
+            for n in notes
+        ]
         # New serious or critical accessibility violations: alerts of their own, whatever
         # the check's outcome (the steps it reached were audited).
         found = self.alerter.observe_accessibility(result, maintenance=maintenance)
-        return notes + [replace(note, origin=self.origin) for note in found]
+        section = section_id(result.check)
+        return notes + [replace(note, origin=self.origin, anchor=section) for note in found]
 
     def run_once(self) -> list[CheckResult]:
         return [self.run_check(spec) for spec in self.checks]

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 
 from monitor.alerts import Alerter, AlertPolicy, Notification, Origin
@@ -19,10 +20,14 @@ from monitor.executor import CheckSpec
 from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.results import CheckResult, StepTiming
-from monitor.service import Monitor
+from monitor.service import Monitor, serve_http
 from tests.helpers import run_sentinel
 
-T0 = datetime(2026, 12, 8, 10, tzinfo=UTC)
+# An hour ago: the status page lists the incidents of the last 30 days.
+T0 = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
+SINCE = f"{T0:%Y-%m-%d %H:%M} UTC"
+INCIDENT = f"check-login-incident-{T0:%Y%m%dT%H%M%SZ}"
+FOLDER = f"{T0 + timedelta(minutes=5):%Y%m%dT%H%M%S%fZ}-login"
 ORIGIN = Origin("https://staging.example.pt", "lisbon", "https://mon.example.org/")
 LOGIN = "3. Entrar (Log in)"
 
@@ -69,7 +74,7 @@ def watched(tmp_path: Path, results: list[CheckResult], sent: list[Notification]
 
 
 def test_a_firing_alert_names_target_region_step_and_links_the_evidence(tmp_path: Path) -> None:
-    folder = tmp_path / "evidence" / "20261208T100500000000Z-login"
+    folder = tmp_path / "evidence" / FOLDER
     folder.mkdir(parents=True)
     (folder / "screenshot.png").write_bytes(b"\x89PNG")
     (folder / "failure.txt").write_text("step: 3\n")
@@ -81,9 +86,9 @@ def test_a_firing_alert_names_target_region_step_and_links_the_evidence(tmp_path
     [note] = sent
     assert note.text() == (
         "FIRING: login on https://staging.example.pt (region lisbon) fails (timeout at step "
-        f"{LOGIN} of login) since 2026-12-08 10:00 UTC. "
-        "Status: https://mon.example.org/#check-login · evidence: "
-        "https://mon.example.org/evidence/20261208T100500000000Z-login/screenshot.png"
+        f"{LOGIN} of login) since {SINCE}. "
+        f"Status: https://mon.example.org/#{INCIDENT} · evidence: "
+        f"https://mon.example.org/evidence/{FOLDER}/screenshot.png"
     )
     # Kept for the status page's incidents, which say which outage alerted.
     [kept] = monitor.history.alerts("login", T0)
@@ -92,14 +97,23 @@ def test_a_firing_alert_names_target_region_step_and_links_the_evidence(tmp_path
     assert payload["target"] == "https://staging.example.pt"
     assert payload["region"] == "lisbon"
     assert payload["failed_at"] == f"at step {LOGIN} of login"
-    assert payload["status_url"] == "https://mon.example.org/#check-login"
+    assert payload["status_url"] == f"https://mon.example.org/#{INCIDENT}"
+    # The link leads somewhere: the status page has that incident's row.
+    server = serve_http(monitor, "127.0.0.1", 0)
+    try:
+        port = server.server_address[1]
+        page = httpx.get(f"http://127.0.0.1:{port}/", timeout=30).text
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert f'id="{INCIDENT}"' in page.replace("'", '"')
     assert payload["evidence_url"].endswith("/screenshot.png")
 
 
 def test_without_a_screenshot_the_note_is_linked_and_the_recovery_names_the_target(
     tmp_path: Path,
 ) -> None:
-    folder = tmp_path / "evidence" / "20261208T100500000000Z-login"
+    folder = tmp_path / "evidence" / FOLDER
     folder.mkdir(parents=True)
     (folder / "failure.txt").write_text("step: 3\n")
     worked = CheckResult("login", T0 + timedelta(minutes=10), "success", 2.0)
@@ -109,10 +123,10 @@ def test_without_a_screenshot_the_note_is_linked_and_the_recovery_names_the_targ
     for _ in range(3):
         monitor.run_once()
     firing, resolved = sent
-    assert firing.evidence_url().endswith("/20261208T100500000000Z-login/failure.txt")
+    assert firing.evidence_url().endswith(f"/{FOLDER}/failure.txt")
     assert resolved.text() == (
         "RESOLVED: login on https://staging.example.pt (region lisbon) works again (down "
-        "since 2026-12-08 10:00 UTC). Status: https://mon.example.org/#check-login"
+        f"since {SINCE}). Status: https://mon.example.org/#{INCIDENT}"
     )
     assert resolved.payload()["evidence_url"] == ""
 
@@ -122,8 +136,7 @@ def test_without_a_public_url_or_region_an_alert_still_names_the_target() -> Non
         "firing", "portal", "portal_unavailable", T0, T0, origin=Origin("https://s.example.pt")
     )
     assert note.text() == (
-        "FIRING: portal on https://s.example.pt fails (portal_unavailable) since "
-        "2026-12-08 10:00 UTC."
+        f"FIRING: portal on https://s.example.pt fails (portal_unavailable) since {SINCE}."
     )
 
 
@@ -183,6 +196,6 @@ def test_the_monitor_posts_where_it_watches_from_to_the_webhook(tmp_path: Path) 
     assert alert["text"].startswith(
         "FIRING: portal on http://127.0.0.1:9 (region porto) fails (portal_unavailable at step 1."
     )
-    assert "Status: https://mon.example.org/porto/#check-portal" in alert["text"]
+    assert "Status: https://mon.example.org/porto/#check-portal-incident-" in alert["text"]
     folder = next((tmp_path / "monitor" / "evidence").iterdir()).name
     assert alert["evidence_url"].startswith(f"https://mon.example.org/porto/evidence/{folder}/")
