@@ -10,6 +10,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 from sentinel.report import PROJECT_ROOT
 
@@ -30,6 +31,27 @@ def run_sentinel(*args: str, timeout: float = 300) -> subprocess.CompletedProces
         env=shell_environment(),
         timeout=timeout,
         check=False,
+    )
+
+
+DEAD_PORTAL = "http://127.0.0.1:9"  # the discard port: nothing answers there
+
+
+def monitor_dead_portal_once(data: Path, *options: str) -> subprocess.CompletedProcess[str]:
+    """``sentinel monitor --once`` of the read-only check, without retries, against a portal
+    that does not answer: a failure at its first step, with evidence in ``data``."""
+    return run_sentinel(
+        "monitor",
+        "--once",
+        "--target",
+        DEAD_PORTAL,
+        "--flow",
+        "portal",
+        "--retries",
+        "0",
+        "--data",
+        str(data),
+        *options,
     )
 
 

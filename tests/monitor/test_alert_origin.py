@@ -21,7 +21,7 @@ from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.results import CheckResult, StepTiming
 from monitor.service import Monitor, serve_http
-from tests.helpers import run_sentinel
+from tests.helpers import DEAD_PORTAL, monitor_dead_portal_once
 
 # An hour ago: the status page lists the incidents of the last 30 days.
 T0 = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
@@ -167,15 +167,8 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
 def test_the_monitor_posts_where_it_watches_from_to_the_webhook(tmp_path: Path) -> None:
     """A portal that does not answer, checked once with an alert at the first failure."""
     with webhook() as (url, received):
-        done = run_sentinel(
-            "monitor",
-            "--once",
-            "--target",
-            "http://127.0.0.1:9",
-            "--flow",
-            "portal",
-            "--retries",
-            "0",
+        done = monitor_dead_portal_once(
+            tmp_path / "monitor",
             "--failures-to-alert",
             "1",
             "--alert-webhook",
@@ -184,17 +177,15 @@ def test_the_monitor_posts_where_it_watches_from_to_the_webhook(tmp_path: Path) 
             "porto",
             "--public-url",
             "https://mon.example.org/porto",
-            "--data",
-            str(tmp_path / "monitor"),
         )
     assert done.returncode == 1, done.stdout + done.stderr
     [alert] = received
     assert alert["status"] == "firing"
-    assert alert["target"] == "http://127.0.0.1:9"
+    assert alert["target"] == DEAD_PORTAL
     assert alert["region"] == "porto"
     assert alert["failed_at"].startswith("at step 1. ")
     assert alert["text"].startswith(
-        "FIRING: portal on http://127.0.0.1:9 (region porto) fails (portal_unavailable at step 1."
+        f"FIRING: portal on {DEAD_PORTAL} (region porto) fails (portal_unavailable at step 1."
     )
     assert "Status: https://mon.example.org/porto/#check-portal-incident-" in alert["text"]
     folder = next((tmp_path / "monitor" / "evidence").iterdir()).name

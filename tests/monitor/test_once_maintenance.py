@@ -10,25 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_sentinel
+from tests.helpers import monitor_dead_portal_once
 
 pytestmark = pytest.mark.slow
-
-
-def once_against_a_dead_portal(tmp_path: Path, *options: str):
-    return run_sentinel(
-        "monitor",
-        "--once",
-        "--target",
-        "http://127.0.0.1:9",
-        "--flow",
-        "portal",
-        "--retries",
-        "0",
-        "--data",
-        str(tmp_path / "monitor"),
-        *options,
-    )
 
 
 def window(start_minutes: int, end_minutes: int) -> str:
@@ -39,7 +23,7 @@ def window(start_minutes: int, end_minutes: int) -> str:
 
 def test_a_failure_inside_the_window_is_in_maintenance_and_exits_0(tmp_path: Path) -> None:
     declared = window(-60, 60)
-    done = once_against_a_dead_portal(tmp_path, "--maintenance", declared)
+    done = monitor_dead_portal_once(tmp_path / "monitor", "--maintenance", declared)
     assert done.returncode == 0, done.stdout + done.stderr
     end = declared.split("/")[1].replace("T", " ")
     assert re.search(
@@ -54,14 +38,14 @@ def test_a_failure_inside_the_window_is_in_maintenance_and_exits_0(tmp_path: Pat
 
 
 def test_fail_in_maintenance_exits_1_all_the_same(tmp_path: Path) -> None:
-    done = once_against_a_dead_portal(
-        tmp_path, "--maintenance", window(-60, 60), "--fail-in-maintenance"
+    done = monitor_dead_portal_once(
+        tmp_path / "monitor", "--maintenance", window(-60, 60), "--fail-in-maintenance"
     )
     assert done.returncode == 1, done.stdout + done.stderr
     assert "in maintenance until" in done.stdout
 
 
 def test_a_window_that_is_over_changes_nothing(tmp_path: Path) -> None:
-    done = once_against_a_dead_portal(tmp_path, "--maintenance", window(-120, -60))
+    done = monitor_dead_portal_once(tmp_path / "monitor", "--maintenance", window(-120, -60))
     assert done.returncode == 1, done.stdout + done.stderr
     assert "maintenance" not in done.stdout
