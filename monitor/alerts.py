@@ -16,7 +16,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import httpx
 
@@ -271,9 +271,26 @@ class Alerter:
 
 def send(notification: Notification, webhooks: list[str], timeout_s: float = 10.0) -> None:
     """POST the notification to every webhook; a webhook that fails is logged, not fatal."""
-    for url in webhooks:
+    for number, url in enumerate(webhooks, start=1):
         try:
             response = httpx.post(url, json=notification.payload(), timeout=timeout_s)
             response.raise_for_status()
         except httpx.HTTPError as error:
-            log.warning("alert webhook %s failed: %s", url, error)
+            log.warning("alert webhook %s failed: %s", webhook_name(number, url), _why(error))
+
+
+def webhook_name(number: int, url: str) -> str:
+    """``2 (hooks.slack.com)``: a webhook as logs name it. Its path, query and user often
+    carry its secret, so only its place among the webhooks and its host are said."""
+    try:
+        host = urlsplit(url).hostname or "no host"
+    except ValueError:
+        host = "an invalid URL"
+    return f"{number} ({host})"
+
+
+def _why(error: httpx.HTTPError) -> str:
+    """Why a webhook failed, without the URL that httpx's own messages quote."""
+    if isinstance(error, httpx.HTTPStatusError):
+        return f"it answered HTTP {error.response.status_code}"
+    return type(error).__name__

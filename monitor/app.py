@@ -43,8 +43,10 @@ MAX_DURATION_S = 366 * 86400
 def parse_duration(text: str) -> int:
     """``90``, ``90s``, ``5m``, ``2h``, ``1d`` -> seconds; at most a year."""
     match = _DURATION.match(text.strip())
-    if not match or int(match.group(1)) == 0:
+    if not match:
         raise UsageError(f"{text!r} is not a duration such as 30s, 5m or 1h")
+    if int(match.group(1)) == 0:
+        raise UsageError(f"{text!r} is zero: give a duration such as 30s, 5m or 1h")
     # Longer is a typo; timers and dates overflow (Python's too) somewhere past it.
     number = match.group(1)
     seconds = int(number) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[match.group(2)]
@@ -59,7 +61,8 @@ def parse_window(text: str) -> tuple[datetime, datetime]:
         start, end = (datetime.fromisoformat(part) for part in text.split("/"))
     except ValueError:
         raise UsageError(f"{text!r} is not a window START/END in ISO time") from None
-    start, end = (t if t.tzinfo else t.replace(tzinfo=UTC) for t in (start, end))
+    # In UTC, as every time the monitor prints.
+    start, end = (t.astimezone(UTC) if t.tzinfo else t.replace(tzinfo=UTC) for t in (start, end))
     if end <= start:
         raise UsageError(f"the maintenance window {text!r} ends before it starts")
     return start, end
@@ -134,11 +137,37 @@ def validate(options: Options) -> None:
     # Read as the browser will read it, and refused for checks that write on production,
     # before a port is bound or anything starts.
     options.target = resolve_target(options.target, catalog.with_prerequisites(options.flows))
+    _check_port(options.target)
     # A setting, refused before any check rather than failing every one (the bundled mock
     # gets a token of its own).
     missing = needs_test_control(options.flows)
     if options.target != MOCK and not options.test_token and missing:
         raise UsageError(f"{missing}: set ${TOKEN_ENV} or pass --test-token-file")
+
+
+# The Fetch standard's "bad ports": Chromium refuses to connect to them (ERR_UNSAFE_PORT), so a
+# portal served on one fails every check as unavailable. https://fetch.spec.whatwg.org/#bad-port
+BAD_PORTS = frozenset(
+    {
+        *(1, 7, 9, 11, 13, 15, 17, 19, 20, 21, 22, 23, 25, 37, 42, 43, 53, 69, 77, 79, 87, 95),
+        *(101, 102, 103, 104, 109, 110, 111, 113, 115, 117, 119, 123, 135, 137, 139, 143, 161),
+        *(179, 389, 427, 465, 512, 513, 514, 515, 526, 530, 531, 532, 540, 548, 554, 556, 563),
+        *(587, 601, 636, 989, 990, 993, 995, 1719, 1720, 1723, 2049, 3659, 4045, 4190, 5060),
+        *(5061, 6000, 6566, 6665, 6666, 6667, 6668, 6669, 6697, 10080),
+    }
+)
+
+
+def _check_port(target: str) -> None:
+    """A target on a port browsers refuse would fail every check as the portal's downtime."""
+    if target == MOCK:
+        return
+    port = urlsplit(target).port
+    if port in BAD_PORTS:
+        raise UsageError(
+            f"--target {target}: browsers refuse to connect to port {port} (a 'bad port' of "
+            "the Fetch standard), so every check would fail: serve the portal on another port"
+        )
 
 
 def _check_network(options: Options) -> None:
@@ -176,6 +205,10 @@ def describe(options: Options) -> str:
     region = f", region {options.region}" if options.region else ""
     links = f", linking to {options.public_url}" if options.public_url else ""
     lines.append(f"Alerts: to {alerts}{region}{links}.")
+    now = datetime.now(UTC)
+    for start, end in options.maintenance:
+        over = " (over)" if end <= now else " (open now)" if start <= now else ""
+        lines.append(f"Maintenance: {start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC{over}.")
     lines.append(f"History and evidence: {options.data}")
     return "\n".join(lines)
 

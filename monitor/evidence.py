@@ -29,6 +29,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from flows.context import Citizen
 
@@ -43,11 +44,27 @@ _BASE64_RUN = re.compile(rb"[A-Za-z0-9+/_-]{16,}={0,2}")
 _NAMES = {**html.entities.codepoint2name, ord("'"): "apos"}
 
 
-def secret_values(citizen: Citizen, codes: Iterable[str] = ()) -> list[str]:
+def secret_values(citizen: Citizen, codes: Iterable[str] = (), target: str = "") -> list[str]:
     """Every value to keep out of evidence: the citizen's secrets and personal data in every
-    form the screens and forms use (``Citizen.secrets``), and the codes sent to them."""
-    values = {*citizen.secrets(), *(code for code in codes if code)}
+    form the screens and forms use (``Citizen.secrets``), the codes sent to them, and what
+    the target's URL carries besides its address (``url_secrets``)."""
+    values = {*citizen.secrets(), *(code for code in codes if code), *url_secrets(target)}
     return sorted((v for v in values if len(v) >= MIN_LENGTH), key=len, reverse=True)
+
+
+def url_secrets(url: str) -> set[str]:
+    """The user name, password and query of a URL (a staging portal behind basic
+    authentication, a key in its query): the browser sends and records them with every
+    request, and a trace keeps every request's URL."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return set()
+    found = {unquote(value) for value in (parts.username, parts.password) if value}
+    if parts.query:
+        found.add(parts.query)
+        found.update(value for _, value in parse_qsl(parts.query) if value)
+    return found
 
 
 def _hex(text: str) -> str:

@@ -438,7 +438,7 @@ class CheckExecutor:
             # scrubbed as the evidence is: a Playwright error can quote what was typed.
             if log.isEnabledFor(logging.DEBUG):
                 sent = [*handed, *self._codes_sent(citizen)]
-                scrub = evidence.Scrubber(evidence.secret_values(citizen, sent))
+                scrub = evidence.Scrubber(evidence.secret_values(citizen, sent, self.base_url))
                 trace = scrub.text(traceback.format_exc())
                 log.debug("check %s failed on attempt %d:\n%s", spec.name, attempt, trace)
             failure = CheckResult(
@@ -493,7 +493,7 @@ class CheckExecutor:
         folder.mkdir(parents=True, exist_ok=True)
         # The codes the flows typed, and any other sent (the portal may be gone by now).
         codes = [*handed, *self._codes_sent(citizen)]
-        secrets = evidence.secret_values(citizen, codes)
+        secrets = evidence.secret_values(citizen, codes, self.base_url)
         # An error message can quote what was typed; it goes to the history, logs and page.
         result.message = evidence.Scrubber(secrets).text(result.message)
         if traced:

@@ -10,8 +10,8 @@ or a figure it did not give (no interaction, no audit), has no series rather tha
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 
@@ -158,11 +158,21 @@ class Metrics:
         )
         # Per check, per step gauge: the label sets its last result set (see _steps).
         self._series: dict[str, dict[str, set[Labels]]] = {}
+        # Read at every scrape (``in_maintenance``): a window opens and closes between checks.
+        self.maintenance = Gauge(
+            f"{PREFIX}_maintenance",
+            "1 while a declared maintenance window is open: rules about downtime hold off.",
+            registry=r,
+        )
         self.up = Gauge(f"{PREFIX}_up", "The monitor itself is running.", registry=r)
         self.browser_restarts = Counter(
             f"{PREFIX}_browser_restarts", "Browsers replaced after a crash.", registry=r
         )
         self.up.set(1)
+
+    def watch_maintenance(self, in_maintenance: Callable[[datetime], bool]) -> None:
+        """``portal_sentinel_maintenance`` as ``in_maintenance`` says it is at each scrape."""
+        self.maintenance.set_function(lambda: float(in_maintenance(datetime.now(UTC))))
 
     def record(self, result: CheckResult, *, lag_s: float = 0.0) -> None:
         check = result.check

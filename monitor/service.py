@@ -45,6 +45,9 @@ class Monitor:
     # What every notification says of where it comes from (the target, region, links).
     origin: Origin | None = None
 
+    def __post_init__(self) -> None:
+        self.metrics.watch_maintenance(self.in_maintenance)
+
     def restore(self) -> None:
         """Continue from the history a previous monitor left: each check's last result is in
         the metrics again (``probe_success`` and the rest, with when it ran), and the alert
@@ -85,11 +88,12 @@ class Monitor:
             else:
                 alerts.send(note, self.webhooks)
         log.info(
-            "%s: %s in %.1fs%s",
+            "%s: %s in %.1fs%s%s",
             spec.name,
             result.outcome,
             result.duration_s,
             f" ({result.reason})" if result.reason else "",
+            " in a declared maintenance window: no alert, no downtime" if maintenance else "",
         )
         if not result.ok and not result.counts_as_downtime:
             # Ours to fix, and never alerted as the portal's: the journal says what it is.

@@ -27,7 +27,10 @@ def webhooks(given: Sequence[str] | None, environ: Mapping[str, str]) -> list[st
     separated by spaces; none means alerts go to the log only."""
     if given is not None:
         return [webhook(url, "--alert-webhook") for url in given]
-    return [webhook(url, f"${WEBHOOK_ENV}") for url in environ.get(WEBHOOK_ENV, "").split()]
+    urls = environ.get(WEBHOOK_ENV, "").split()
+    if len(urls) == 1:
+        return [webhook(urls[0], f"${WEBHOOK_ENV}")]
+    return [webhook(url, f"${WEBHOOK_ENV}'s URL {n}") for n, url in enumerate(urls, start=1)]
 
 
 def webhook(url: str, setting: str = "--alert-webhook") -> str:
@@ -46,6 +49,8 @@ def webhook(url: str, setting: str = "--alert-webhook") -> str:
     if not valid:
         # Not echoed: a webhook URL often carries its secret in its path.
         raise UsageError(f"{setting} takes an http:// or https:// URL with a host")
+    if ",http://" in url or ",https://" in url:
+        raise UsageError(f"{setting} holds two URLs joined by a comma: separate them with spaces")
     return url
 
 

@@ -34,17 +34,23 @@ def run_sentinel(*args: str, timeout: float = 300) -> subprocess.CompletedProces
     )
 
 
-DEAD_PORTAL = "http://127.0.0.1:9"  # the discard port: nothing answers there
+def dead_portal() -> str:
+    """The URL of a portal that does not answer: a free port nothing listens on (the discard
+    port 9 will not do: browsers refuse to try it)."""
+    return f"http://127.0.0.1:{free_port()}"
 
 
-def monitor_dead_portal_once(data: Path, *options: str) -> subprocess.CompletedProcess[str]:
+def monitor_dead_portal_once(
+    data: Path, *options: str, target: str | None = None
+) -> subprocess.CompletedProcess[str]:
     """``sentinel monitor --once`` of the read-only check, without retries, against a portal
-    that does not answer: a failure at its first step, with evidence in ``data``."""
+    that does not answer (``target``, else a new ``dead_portal()``): a failure at its first
+    step, with evidence in ``data``."""
     return run_sentinel(
         "monitor",
         "--once",
         "--target",
-        DEAD_PORTAL,
+        target or dead_portal(),
         "--flow",
         "portal",
         "--retries",

@@ -21,7 +21,7 @@ from monitor.history import History
 from monitor.metrics import Metrics
 from monitor.results import CheckResult, StepTiming
 from monitor.service import Monitor, serve_http
-from tests.helpers import DEAD_PORTAL, monitor_dead_portal_once
+from tests.helpers import dead_portal, monitor_dead_portal_once
 
 # An hour ago: the status page lists the incidents of the last 30 days.
 T0 = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(hours=1)
@@ -166,6 +166,7 @@ def webhook() -> Iterator[tuple[str, list[dict]]]:
 @pytest.mark.slow
 def test_the_monitor_posts_where_it_watches_from_to_the_webhook(tmp_path: Path) -> None:
     """A portal that does not answer, checked once with an alert at the first failure."""
+    target = dead_portal()
     with webhook() as (url, received):
         done = monitor_dead_portal_once(
             tmp_path / "monitor",
@@ -177,15 +178,16 @@ def test_the_monitor_posts_where_it_watches_from_to_the_webhook(tmp_path: Path) 
             "porto",
             "--public-url",
             "https://mon.example.org/porto",
+            target=target,
         )
     assert done.returncode == 1, done.stdout + done.stderr
     [alert] = received
     assert alert["status"] == "firing"
-    assert alert["target"] == DEAD_PORTAL
+    assert alert["target"] == target
     assert alert["region"] == "porto"
     assert alert["failed_at"].startswith("at step 1. ")
     assert alert["text"].startswith(
-        f"FIRING: portal on {DEAD_PORTAL} (region porto) fails (portal_unavailable at step 1."
+        f"FIRING: portal on {target} (region porto) fails (portal_unavailable at step 1."
     )
     assert "Status: https://mon.example.org/porto/#check-portal-incident-" in alert["text"]
     folder = next((tmp_path / "monitor" / "evidence").iterdir()).name

@@ -181,3 +181,39 @@ def test_accessibility_alerts_wait_during_maintenance_and_remind_at_the_period()
         (0, "firing"),
         (3, "reminder"),
     ]
+
+
+def test_a_failing_webhook_is_logged_without_its_secret(caplog) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    from monitor.alerts import send
+
+    class Failing(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(500)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Failing)
+    thread = threading.Thread(target=server.handle_request)
+    thread.start()
+    [note] = Alerter(AlertPolicy(failures_to_alert=1)).observe("login", False, T0, "timeout")
+    hooks = [
+        f"http://127.0.0.1:{server.server_port}/services/HOOKSECRET",
+        "http://user:PASSSECRET@127.0.0.1:9/x?token=QUERYSECRET",
+    ]
+    with caplog.at_level("WARNING", logger="monitor.alerts"):
+        send(note, hooks)
+    thread.join(timeout=10)
+    server.server_close()
+    logged = caplog.text
+    assert "alert webhook 1 (127.0.0.1) failed: it answered HTTP 500" in logged
+    assert "alert webhook 2 (127.0.0.1) failed: ConnectError" in logged
+    for secret in ("HOOKSECRET", "PASSSECRET", "QUERYSECRET", "user:"):
+        assert secret not in logged
+    assert len(caplog.records) == 2
+    assert all("\n" not in r.getMessage() for r in caplog.records)

@@ -81,3 +81,11 @@ def test_a_network_cut_must_cut_some_check() -> None:
     validate(Options(flows=["portal", "login"], network=parse_network("offline-after=login:2")))
     with pytest.raises(UsageError, match=r"^--network offline-after=login:2: no flow .login."):
         validate(Options(flows=["portal"], network=parse_network("offline-after=login:2")))
+
+
+def test_a_window_with_an_offset_is_kept_in_utc() -> None:
+    start, end = parse_window("2026-12-08T03:00+01:00/2026-12-08T05:00+01:00")
+    assert (start.isoformat(), end.isoformat()) == (
+        "2026-12-08T02:00:00+00:00",
+        "2026-12-08T04:00:00+00:00",
+    )

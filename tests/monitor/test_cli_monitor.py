@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_sentinel
+from tests.helpers import dead_portal, run_sentinel
 
 pytestmark = pytest.mark.slow
 
@@ -36,7 +36,7 @@ def test_once_exits_1_when_a_check_fails(tmp_path: Path) -> None:
         "monitor",
         "--once",
         "--target",
-        "http://127.0.0.1:9",
+        dead_portal(),
         "--flow",
         "portal",
         "--retries",
@@ -62,7 +62,7 @@ def test_checks_that_write_without_a_token_are_refused_before_any_check(tmp_path
         "monitor",
         "--once",
         "--target",
-        "http://127.0.0.1:9",
+        dead_portal(),
         "--flow",
         "login",
         "--data",

@@ -42,6 +42,15 @@ def monitor(capsys: pytest.CaptureFixture[str], tmp_path: Path, *args: str) -> t
             "sentinel monitor: --a11y-baseline needs the audits that --a11y off turns off",
         ),
         (
+            ["--target", "http://127.0.0.1:6000"],
+            "sentinel monitor: --target http://127.0.0.1:6000: browsers refuse to connect to "
+            "port 6000 (a 'bad port' of the Fetch standard), so every check would fail",
+        ),
+        (
+            ["--every", "0s"],
+            "sentinel monitor: --every '0s' is zero: give a duration such as 30s, 5m or 1h",
+        ),
+        (
             ["--network", "4g"],
             "sentinel monitor: --network unknown network '4g': use one of fast-3g, slow-3g, "
             "offline-after=[FLOW:]STEP",

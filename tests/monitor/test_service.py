@@ -145,3 +145,29 @@ def test_the_status_page_metrics_and_evidence_are_served(tmp_path: Path) -> None
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_a_maintenance_window_is_in_the_metrics_and_the_log_while_open(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Prometheus's rules hold off on ``portal_sentinel_maintenance``, read at each scrape."""
+
+    class Failing:
+        def run(self, spec: CheckSpec) -> CheckResult:
+            return CheckResult(spec.name, datetime.now(UTC), "failure", 1.0, reason="timeout")
+
+    open_window = [True]
+    monitor = Monitor(
+        Failing(),
+        [CheckSpec("portal")],
+        History(tmp_path / "monitor.db"),
+        Metrics(),
+        Alerter(),
+        in_maintenance=lambda now: open_window[0],
+    )
+    with caplog.at_level("INFO", logger="monitor.service"):
+        monitor.run_check(CheckSpec("portal"))
+    assert "portal: failure in 1.0s (timeout) in a declared maintenance window" in caplog.text
+    assert b"portal_sentinel_maintenance 1.0" in generate_latest(monitor.metrics.registry)
+    open_window[0] = False
+    assert b"portal_sentinel_maintenance 0.0" in generate_latest(monitor.metrics.registry)

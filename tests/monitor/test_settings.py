@@ -65,3 +65,16 @@ def test_the_public_url_gets_its_slash_and_carries_no_credentials() -> None:
             settings.public_url(wrong, {})
         assert str(refused.value).startswith("--public-url ")
         assert said in str(refused.value)
+
+
+def test_a_list_of_webhooks_names_the_wrong_one_and_refuses_commas() -> None:
+    env = {"SENTINEL_ALERT_WEBHOOK": f"{HOOK} hooks.example.org/s3cr3t"}
+    with pytest.raises(UsageError) as refused:
+        settings.webhooks(None, env)
+    assert str(refused.value) == (
+        "$SENTINEL_ALERT_WEBHOOK's URL 2 takes an http:// or https:// URL with a host"
+    )
+    with pytest.raises(UsageError) as refused:
+        settings.webhooks(None, {"SENTINEL_ALERT_WEBHOOK": f"{HOOK},{HOOK}"})
+    assert "joined by a comma: separate them with spaces" in str(refused.value)
+    assert "s3cr3t" not in str(refused.value)
