@@ -1053,7 +1053,9 @@ def run_session(
     print(f"Running {', '.join(names)} against {args.target}...", flush=True)
     # A process of its own: pytest must import (and rewrite) the harness's modules itself.
     if args.debug:
-        code = subprocess.run(pytest_args, cwd=report.PROJECT_ROOT, env=env, check=False)
+        code = subprocess.run(
+            pytest_args, cwd=report.PROJECT_ROOT, env=env, check=False, preexec_fn=session_dies()
+        )
         code, output = code.returncode, ""
     else:
         code, output = run_quietly(pytest_args, env, len(names))
@@ -1078,6 +1080,17 @@ def run_session(
     return code
 
 
+def session_dies() -> Callable[[], None] | None:
+    """The session ends with ``sentinel run``, even one killed with SIGKILL: left running, it
+    would write results into the folder whose lock died with ``sentinel run``, under the next
+    run. (Started from the main thread, which lives as long as the process.)"""
+    import signal
+
+    from runtime.lifetime import dies_with_parent
+
+    return dies_with_parent(signal.SIGTERM)
+
+
 def run_quietly(pytest_args: list[str], env: dict[str, str], count: int) -> tuple[int, str]:
     """Run the session with its output kept (for when it fails as a whole), showing only
     that each flow is done, as it is done. Returns its exit code and output."""
@@ -1093,6 +1106,7 @@ def run_quietly(pytest_args: list[str], env: dict[str, str], count: int) -> tupl
         text=True,
         encoding="utf-8",
         errors="replace",
+        preexec_fn=session_dies(),
     ) as session:
         assert session.stdout is not None
         finished: list[str] = []

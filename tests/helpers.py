@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 import signal
 import socket
 import subprocess
@@ -114,3 +115,42 @@ def serving(command: list[str], announcement: str, *, on_stderr: bool = False) -
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
         output.close()
+
+
+def ends_within(pid: int, seconds: float) -> bool:
+    """Whether process ``pid`` (a child of ours or not) ends within ``seconds``: its pidfd
+    turns readable when it does, so nothing polls or sleeps."""
+    try:
+        handle = os.pidfd_open(pid)
+    except ProcessLookupError:
+        return True
+    try:
+        ready, _, _ = select.select([handle], [], [], max(seconds, 0))
+        return bool(ready)
+    finally:
+        os.close(handle)
+
+
+def children_of(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` now, read from ``/proc``."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:  # ended meanwhile
+            continue
+        # "pid (command) state ppid ...": the command may hold spaces and parentheses.
+        parent = int(stat.rpartition(")")[2].split()[1])
+        if parent == pid:
+            found.append(int(entry.name))
+    return found
+
+
+def descendants_of(pid: int) -> list[int]:
+    """``pid``'s children, their children, and so on."""
+    found = children_of(pid)
+    for child in list(found):
+        found += descendants_of(child)
+    return found
