@@ -5,11 +5,15 @@ refused at once, naming the first, and the first ends as if alone."""
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import re
+import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from sentinel.report import PROJECT_ROOT
-from tests.helpers import run_sentinel, shell_environment
+from tests.helpers import children_of, ends_within, run_sentinel, shell_environment
 
 pytestmark = pytest.mark.slow
 
@@ -44,6 +48,22 @@ def test_holds_the_session_open():
     with socket.create_connection(("127.0.0.1", int(os.environ["HOLD_PORT"]))) as connection:
         connection.sendall(b"started")
         assert connection.recv(2) == b"go"
+"""
+
+# Two tests, one on each of two xdist workers, that say which worker runs them and then
+# hold it in their test until told to end.
+HOLDING_WORKERS = """
+import os
+import socket
+
+import pytest
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_holds_its_worker(n):
+    with socket.create_connection(("127.0.0.1", int(os.environ["HOLD_PORT"]))) as connection:
+        connection.sendall(str(os.getpid()).encode())
+        connection.recv(2)
 """
 
 EARLIER_RUN = (
@@ -238,3 +258,40 @@ def test_sentinel_run_beside_a_session_does_not_empty_its_folder(project: Path) 
         assert f"--results {folder} is in use by pid {first.pid} (pytest " in run.stderr
     [result] = results_of(folder)
     assert result["status"] == "passed"
+
+
+def test_the_workers_of_a_killed_controller_end_with_it(tmp_path: Path) -> None:
+    """A worker left running would write its session's containers into the folder the next
+    run has emptied and locked."""
+    (tmp_path / "test_workers.py").write_text(HOLDING_WORKERS)
+    folder = tmp_path / "results"
+    command = pytest_command(tmp_path, "test_workers.py", "-n", "2", "--alluredir", str(folder))
+    with socket.create_server(("127.0.0.1", 0)) as server, contextlib.ExitStack() as held:
+        server.settimeout(120)
+        controller = subprocess.Popen(
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            cwd=tmp_path,
+            env={**shell_environment(), "HOLD_PORT": str(server.getsockname()[1])},
+        )
+        workers: list[int] = []
+        try:
+            for _ in range(2):  # both workers in their test
+                connection = held.enter_context(server.accept()[0])
+                workers.append(int(connection.recv(16)))
+            assert sorted(workers) == sorted(children_of(controller.pid))
+            before = sorted(path.name for path in folder.iterdir())
+            controller.send_signal(signal.SIGKILL)
+            controller.wait(timeout=30)
+            # Longer than execnet takes to interrupt a worker whose controller has gone, after
+            # which the worker ends its session as if asked to, writing its results.
+            deadline = time.monotonic() + 30
+            left = [pid for pid in workers if not ends_within(pid, deadline - time.monotonic())]
+            assert not left, "xdist workers outlived their controller"
+            assert sorted(path.name for path in folder.iterdir()) == before
+        finally:
+            for pid in [controller.pid, *workers]:  # only the processes this test started
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGKILL)
+            controller.wait(timeout=30)
