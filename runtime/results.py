@@ -26,6 +26,7 @@ import fcntl
 import json
 import os
 import re
+import shlex
 import time
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -33,6 +34,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+from runtime.masking import MASK, masked_urls
 
 # Set by a process that holds a folder's lock for the pytest session it starts to write
 # there (`sentinel run`): the session neither locks nor empties that folder.
@@ -183,20 +186,28 @@ def _alive(pid: int) -> bool:
 
 
 def command_line(words: Sequence[str]) -> str:
-    """A command as it is shown and recorded: a secret option's value masked, cut short."""
+    """A command as it is shown and recorded, quoted as a shell reads it: a secret option's
+    value masked, and every URL's password and query values (``masked_urls``); cut short."""
     shown_words: list[str] = []
     masked = False
     for word in words:
         option, equals, _ = word.partition("=")
         if masked:
-            shown_words.append("***")
+            shown_words.append(MASK)
         elif option in SECRET_OPTIONS and equals:
-            shown_words.append(f"{option}=***")
+            shown_words.append(f"{option}={MASK}")
         else:
-            shown_words.append(word)
+            shown_words.append(_quoted(masked_urls(word)))
         masked = word in SECRET_OPTIONS
     text = " ".join(shown_words)
     return text if len(text) <= COMMAND_LIMIT else text[: COMMAND_LIMIT - 3] + "..."
+
+
+def _quoted(word: str) -> str:
+    """``shlex.quote``, but a mask that is all that needs quoting stays bare (``--x=***``):
+    the command shown is read, not pasted, and it cannot be pasted with its secrets gone."""
+    pieces = word.split(MASK)
+    return word if all(shlex.quote(p) == p for p in pieces if p) else shlex.quote(word)
 
 
 def utc(epoch: float, *, seconds: bool = False) -> str:

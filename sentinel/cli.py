@@ -20,7 +20,7 @@ from mock_portal import contract as mock_contract
 from mock_portal import markup as mock_markup
 from mock_portal import wording as mock_wording
 from mock_portal.config import ConfigError, PortalConfig, parse_assignments
-from runtime.masking import SCREENSHOT_POLICIES
+from runtime.masking import SCREENSHOT_POLICIES, masked_urls
 from runtime.tokens import TOKEN_ENV, TokenError, check_characters, read_token_file
 from runtime.usage import UsageError
 
@@ -902,7 +902,7 @@ def refuses_the_token(url: str, token: str | None) -> TokenRefused | None:
 def say_token_refused(command: str, target: str, refused: TokenRefused) -> int:
     """A wrong token is a setting: one line naming where the token comes from; exit 2."""
     print(
-        f"sentinel {command}: the portal at {target} refused the test token "
+        f"sentinel {command}: the portal at {masked_urls(target)} refused the test token "
         f"({refused.status}): check "
         f"--test-token-file, --test-token or ${TOKEN_ENV}",
         file=sys.stderr,
@@ -1050,7 +1050,7 @@ def run_session(
     for option in ("codes_imap", "codes_sms_webhook", "codes_command", "codes_timeout"):
         if getattr(args, option) is not None:  # the environment's, pytest reads itself
             pytest_args.append(f"--{option.replace('_', '-')}={getattr(args, option)}")
-    print(f"Running {', '.join(names)} against {args.target}...", flush=True)
+    print(f"Running {', '.join(names)} against {masked_urls(args.target)}...", flush=True)
     # A process of its own: pytest must import (and rewrite) the harness's modules itself.
     if args.debug:
         code = subprocess.run(

@@ -122,10 +122,29 @@ def test_a_lock_file_that_is_a_link_is_refused(tmp_path: Path) -> None:
         (["pytest", "--test-token", "s3cret-token"], "pytest --test-token ***"),
         (["pytest", "--test-token=s3cret-token", "-k", "x"], "pytest --test-token=*** -k x"),
         (["sentinel", "run", "--flow", "login"], "sentinel run --flow login"),
+        (
+            ["pytest", "--base-url", "http://qa:S3cretBasicPw@127.0.0.1:8000"],
+            "pytest --base-url http://qa:***@127.0.0.1:8000",
+        ),
+        (
+            ["pytest", "--base-url=http://qa:S3cretBasicPw@h:1/?key=K3y"],
+            "pytest '--base-url=http://qa:***@h:1/?key=***'",
+        ),
+        (
+            ["sentinel", "run", "--target", "qa:S3cretBasicPw@staging.example.pt"],
+            "sentinel run --target qa:***@staging.example.pt",
+        ),
     ],
 )
 def test_a_command_is_shown_without_its_secrets(words: list[str], shown: str) -> None:
     assert command_line(words) == shown
+
+
+def test_a_command_is_recorded_with_its_quoting() -> None:
+    words = ["pytest", "tests/e2e", "-k", "passes or page_fails", "--alluredir", "it's here"]
+    assert command_line(words) == (
+        "pytest tests/e2e -k 'passes or page_fails' --alluredir 'it'\"'\"'s here'"
+    )
 
 
 def test_a_long_command_is_cut(tmp_path: Path) -> None:
