@@ -233,15 +233,27 @@ _OWN_RESULT = re.compile(
 )
 
 
+def check_folder(folder: Path, *, link: bool = True) -> None:
+    """``ResultsError`` unless ``folder`` is a folder, or can be made one: a file, a link to
+    nothing, or a path through a file is not (allure-pytest would fail on it, in a traceback,
+    where this says so in one line); nor is a link at all, unless ``link``."""
+    refused = folder.is_symlink() and not (link and folder.exists())
+    if refused or any(path.exists() and not path.is_dir() for path in (folder, *folder.parents)):
+        raise ResultsError(f"{shown(folder)} {NOT_A_FOLDER}")
+
+
+NOT_A_FOLDER = "is not a folder: choose a folder for the Allure results"
+
+
 def clear_results(folder: Path) -> None:
     """Empty ``folder`` of an earlier run's results, or create it.
 
     Only files a run writes are deleted; a folder that holds anything else (another file, a
     subfolder, a link) is refused whole, before anything is deleted: it is not a results
-    folder, and what is in it may be someone's work.
+    folder, and what is in it may be someone's work. A link, even to a folder, is refused:
+    what would be emptied is elsewhere.
     """
-    if folder.is_symlink() or (folder.exists() and not folder.is_dir()):
-        raise ResultsError(f"{folder} is not a folder: choose a folder for the Allure results")
+    check_folder(folder, link=False)
     if not folder.exists():
         folder.mkdir(parents=True)
         return

@@ -54,6 +54,10 @@ def take_results(folder: Path, command: str) -> folders.FolderLock:
     """``folder``'s lock, held for a run of ``command`` that writes there, and the folder
     emptied of an earlier run's results. ``FolderInUse`` when another process holds it,
     ``ReportError`` when the folder is not a results folder (nothing is deleted then)."""
+    try:
+        folders.check_folder(folder, link=False)  # before the lock, whose file it would leave
+    except folders.ResultsError as error:
+        raise ReportError(str(error)) from None
     lock = _locked(folder, command)
     try:
         clear_results(folder)

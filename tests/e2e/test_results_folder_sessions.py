@@ -295,3 +295,31 @@ def test_the_workers_of_a_killed_controller_end_with_it(tmp_path: Path) -> None:
                 with contextlib.suppress(ProcessLookupError):
                     os.kill(pid, signal.SIGKILL)
             controller.wait(timeout=30)
+
+
+@pytest.mark.parametrize("kind", ["a file", "the default, a file", "a broken link", "in a file"])
+def test_a_results_path_that_is_not_a_folder_is_refused_in_one_line(
+    project: Path, kind: str
+) -> None:
+    given = project / "afile"
+    given.write_text("not results")
+    if kind == "the default, a file":
+        (project / "reports").mkdir()
+        given = project / "reports" / "allure-results"
+        given.write_text("not results")
+    elif kind == "a broken link":
+        given = project / "link"
+        given.symlink_to(project / "gone")
+    elif kind == "in a file":
+        given = given / "results"
+    args = [] if kind == "the default, a file" else ["--alluredir", str(given)]
+
+    done = session(project, "test_suite.py", *args)
+
+    assert done.returncode == 4, done.stdout[-3000:] + done.stderr[-3000:]
+    assert "INTERNALERROR" not in done.stdout + done.stderr
+    [line] = [line for line in done.stderr.splitlines() if line.strip()]
+    assert line.startswith("ERROR: "), line
+    assert line.endswith(" is not a folder: choose a folder for the Allure results"), line
+    assert (project / "afile").read_text() == "not results"
+    assert not (project / "gone").exists()

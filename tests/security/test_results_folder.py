@@ -116,3 +116,18 @@ def test_a_link_to_elsewhere_is_refused_and_its_target_kept(tmp_path: Path) -> N
     with pytest.raises(report.ReportError, match="link"):
         report.clear_results(results)
     assert (elsewhere / "precious.txt").read_text() == "keep me"
+
+
+@pytest.mark.parametrize("kind", ["file", "link"])
+def test_a_run_refused_a_path_that_is_not_a_folder_leaves_nothing_beside_it(
+    tmp_path: Path, kind: str
+) -> None:
+    path = tmp_path / "results"
+    if kind == "file":
+        path.write_text("not a folder")
+    else:
+        (tmp_path / "elsewhere").mkdir()
+        path.symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    with pytest.raises(report.ReportError, match="is not a folder: choose a folder"):
+        report.take_results(path, "sentinel run")
+    assert not (tmp_path / "results.lock").exists()
