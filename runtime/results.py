@@ -1,12 +1,13 @@
 """Allure results folders: one run at a time writes one, and it says which run that was.
 
 A run (a pytest session, ``sentinel run``) takes the folder's lock for as long as it writes
-there, and ``sentinel report`` for as long as it reads: ``fcntl.flock`` on a file beside the
-folder (``reports/allure-results.lock`` for ``reports/allure-results``), which the system
-releases when the process ends however it ends, so a killed run leaves no stale lock. The
-file says who holds the lock (pid, command, since when), for the message that refuses a
-second run, and records the last run that wrote the folder (its command, when it started and
-ended), for ``sentinel report`` to say which run it renders. Usage::
+there, alone, and ``sentinel report`` for as long as it reads, shared with other readers
+(``reading``): ``fcntl.flock`` on a file beside the folder (``reports/allure-results.lock``
+for ``reports/allure-results``), which the system releases when the process ends however it
+ends, so a killed run leaves no stale lock. The file says which run holds the lock (pid,
+command, since when), for the message that refuses a second run, and records the last run
+that wrote the folder (its command, when it started and ended, its exit status), for
+``sentinel report`` to say which run it renders. Usage::
 
     with FolderLock(Path("reports/allure-results"), "pytest tests/e2e") as lock:
         clear_results(lock.folder)
@@ -28,7 +29,7 @@ import os
 import re
 import shlex
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -74,10 +75,18 @@ class RunRecord:
 
 
 class FolderBusy(ResultsError):
-    """Another process holds the folder's lock."""
+    """Another process holds the folder's lock: a run (``holder``, if it has said so), or
+    the readers ``readers`` (their pids, when the system says)."""
 
-    def __init__(self, folder: Path, holder: Holder | None) -> None:
-        self.folder, self.holder = folder, holder
+    def __init__(
+        self, folder: Path, holder: Holder | None, readers: Sequence[int] | None = None
+    ) -> None:
+        self.folder, self.holder, self.readers = folder, holder, readers
+        if readers is not None:
+            pids = ", ".join(str(pid) for pid in readers)
+            who = f"pid{'s' if len(readers) > 1 else ''} {pids}" if readers else "another process"
+            super().__init__(f"{shown(folder)} is being rendered into a report by {who}")
+            return
         # The holder's own record may not be written yet, or be a process that has ended.
         who = holder.describe() if holder and _alive(holder.pid) else "another process"
         super().__init__(f"{shown(folder)} is in use by {who}")
@@ -104,13 +113,15 @@ class FolderLock:
             # Not through a link: the file is rewritten, and must be this folder's own.
             fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
         except OSError as error:
-            reason = f"{error.strerror} (a link?)" if error.errno == errno.ELOOP else error.strerror
-            raise ResultsError(f"cannot lock {shown(self.folder)}: {path}: {reason}") from None
+            raise ResultsError(
+                f"cannot lock {shown(self.folder)}: {path}: {_reason(error)}"
+            ) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
+            readers = _only_readers(fd, path)
             os.close(fd)
-            raise FolderBusy(self.folder, _read(path).get("holder")) from None
+            raise FolderBusy(self.folder, _read(path).get("holder"), readers) from None
         self._fd = fd
         self._update(holder=Holder(os.getpid(), self.command, time.time()))
         return self
@@ -153,6 +164,67 @@ class FolderLock:
         data = json.dumps({key: asdict(value) for key, value in state.items()}).encode()
         os.ftruncate(self._fd, 0)
         os.pwrite(self._fd, data, 0)
+
+
+@contextlib.contextmanager
+def reading(folder: Path) -> Iterator[None]:
+    """``folder`` held against runs while it is read (a report made of it), so that no run
+    empties it meanwhile; ``FolderBusy`` at once, naming the run, while one writes there.
+
+    Readers share the lock (two reports of one folder do not wait for each other), and write
+    nothing beside the folder: where no run has ever made the lock file, none is made, and
+    nothing is locked (a run that starts meanwhile is the one case not kept out).
+    """
+    path = lock_file(folder)
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except FileNotFoundError:
+        yield
+        return
+    except OSError as error:
+        raise ResultsError(f"cannot lock {shown(folder)}: {path}: {_reason(error)}") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise FolderBusy(folder, _read(path).get("holder")) from None
+        yield
+    finally:
+        os.close(fd)  # the only descriptor: closing it releases the lock
+
+
+def _only_readers(fd: int, path: Path) -> list[int] | None:
+    """When a lock refused is held by readers only (a shared lock can still be had), their
+    pids as the system lists them (maybe none it can show); None when a run holds it."""
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return None
+    fcntl.flock(fd, fcntl.LOCK_UN)
+    return _flock_readers(path)
+
+
+def _flock_readers(path: Path) -> list[int]:
+    """The pids holding a shared ``flock`` on ``path``, from ``/proc/locks`` (Linux): lines
+    such as ``1: FLOCK  ADVISORY  READ 4242 fe:00:2319483 0 EOF``."""
+    try:
+        status = os.stat(path)
+        with open("/proc/locks", encoding="ascii", errors="replace") as locks:
+            lines = locks.read().splitlines()
+    except OSError:
+        return []
+    inode = f"{os.major(status.st_dev):02x}:{os.minor(status.st_dev):02x}:{status.st_ino}"
+    pids = []
+    for line in lines:
+        fields = line.split()
+        if fields[1:4] == ["FLOCK", "ADVISORY", "READ"] and fields[5:6] == [inode]:
+            with contextlib.suppress(ValueError):
+                pids.append(int(fields[4]))
+    return sorted(set(pids))
+
+
+def _reason(error: OSError) -> str:
+    return f"{error.strerror} (a link?)" if error.errno == errno.ELOOP else str(error.strerror)
 
 
 def last_run(folder: Path) -> RunRecord | None:

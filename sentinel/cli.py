@@ -842,10 +842,17 @@ def add_report_paths(parser: argparse.ArgumentParser) -> None:
     from sentinel.report import REPORT, RESULTS
 
     parser.add_argument(
-        "--results", type=Path, default=RESULTS, help="Allure results folder (default: %(default)s)"
+        "--results",
+        type=Path,
+        default=None,
+        help=f"Allure results folder (default: {RESULTS} under the project root, where "
+        "pytest writes them from any folder)",
     )
     parser.add_argument(
-        "--output", type=Path, default=REPORT, help="HTML report folder (default: %(default)s)"
+        "--output",
+        type=Path,
+        default=None,
+        help=f"HTML report folder (default: {REPORT} under the project root)",
     )
     parser.add_argument(
         "--config",
@@ -853,6 +860,16 @@ def add_report_paths(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="the Allure Report 3 configuration file (default: the project's allurerc.mjs)",
     )
+
+
+def report_paths(args: argparse.Namespace) -> None:
+    """``--results`` and ``--output`` made absolute: a path given from the current folder, as
+    a shell means it; a default under the project root, where pytest writes its results from
+    whichever folder it is started (its rootdir), and not under the current folder."""
+    from sentinel.report import PROJECT_ROOT, REPORT, RESULTS
+
+    args.results = PROJECT_ROOT / RESULTS if args.results is None else args.results.resolve()
+    args.output = PROJECT_ROOT / REPORT if args.output is None else args.output.resolve()
 
 
 def add_token_options(parser: argparse.ArgumentParser, meaning: str) -> None:
@@ -985,7 +1002,7 @@ def run_flows(args: argparse.Namespace) -> int:
         lock = report.take_results(results, command_line(["sentinel", *sys.argv[1:]]))
     except report.FolderInUse as error:
         print(
-            f"sentinel run: --results {error}: wait for that run to end, or give this one a "
+            f"sentinel run: --results {error}: wait for it to end, or give this run a "
             "folder of its own with --results DIR",
             file=sys.stderr,
         )
@@ -1123,12 +1140,11 @@ def build_report(args: argparse.Namespace) -> int:
     """``sentinel report``: which run it renders, in one line, then the report; the folder
     locked meanwhile. Results a later run did not replace, or a run still writing, are
     refused."""
-    from runtime.results import command_line
     from sentinel import report
 
     results = args.results.resolve()
     try:
-        with report.reading(results, command_line(["sentinel", *sys.argv[1:]])):
+        with report.reading(results):
             print(report.rendering(results), flush=True)
             return render_report(args)
     except report.FolderInUse as error:
@@ -1295,6 +1311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TokenError as error:
         print(f"sentinel {args.command}: {error}", file=sys.stderr)
         return 2
+    if hasattr(args, "results"):
+        report_paths(args)
     handlers = {
         "mock": run_mock,
         "run": run_flows,

@@ -69,13 +69,24 @@ def take_results(folder: Path, command: str) -> folders.FolderLock:
 
 
 @contextmanager
-def reading(folder: Path, command: str) -> Iterator[None]:
-    """``folder`` locked while a report of it is made, so no run empties it meanwhile:
-    ``FolderInUse`` at once when a run writes there."""
+def reading(folder: Path) -> Iterator[None]:
+    """``folder`` locked while a report of it is made, so no run empties it meanwhile
+    (other reports may read it too): ``FolderInUse`` at once when a run writes there."""
+    where = folders.shown(folder)
+    if folder.exists() and not folder.is_dir():
+        raise ReportError(
+            f"{where} is not a folder: give --results the folder the tests wrote their "
+            "Allure results to"
+        )
     if not folder.is_dir():
-        raise ReportError(f"no Allure results in {folders.shown(folder)}: run the tests first")
-    with _locked(folder, command):
-        yield
+        raise ReportError(f"no Allure results in {where}: run the tests first")
+    try:
+        with folders.reading(folder):
+            yield
+    except folders.FolderBusy as error:
+        raise FolderInUse(str(error)) from None
+    except folders.ResultsError as error:
+        raise ReportError(str(error)) from None
 
 
 @dataclass(frozen=True)
@@ -102,23 +113,41 @@ def rendering(folder: Path) -> str:
         return f"Rendering the run of {_started(found)}: {_counts(found)} from {where}"
     ours = [r for r in found if r.start_ms >= run.started * 1000]
     if not ours:
-        newest = folders.utc(max(r.stop_ms for r in found) / 1000)
+        # To the second: a run a minute after the results must not read as at their time.
+        newest = folders.utc(max(r.stop_ms for r in found) / 1000, seconds=True)
         raise ReportError(
-            f"{where} holds results of {newest}, older than {_run_name(run)}, which wrote "
-            "none there: they are not that run's; run the tests again"
+            f"{where} holds results of {newest}, older than {_run_name(run, seconds=True)}, "
+            "which wrote none there: they are not that run's; run the tests again"
         )
     unfinished = ", which did not finish" if run.ended is None else ""
-    line = f"Rendering {_run_name(run)}{unfinished}: {_counts(ours)} from {where}"
+    line = f"Rendering {_run_name(run)}{unfinished}: {_counts(ours)}{_cut_short(run)} from {where}"
     earlier = len(found) - len(ours)
     if earlier:
         line += f" (and {earlier} result{'s' if earlier != 1 else ''} of earlier runs)"
     return line
 
 
-def _run_name(run: folders.RunRecord | None) -> str:
+def _run_name(run: folders.RunRecord | None, *, seconds: bool = False) -> str:
     if run is None:
         return "a run"
-    return f"the run of {folders.utc(run.started)} ({run.command})"
+    return f"the run of {folders.utc(run.started, seconds=seconds)} ({run.command})"
+
+
+# pytest's exit statuses of a run whose results are not all there (and a session killed by a
+# signal, as a parent that waited for it records it: minus the signal's number).
+_CUT_SHORT = {2: "interrupted", 3: "stopped by an internal error"}
+
+
+def _cut_short(run: folders.RunRecord) -> str:
+    """``, interrupted (exit 2),``: how a run ended that did not run all its tests; empty for
+    one that did (passed or failed), or that has not ended."""
+    status = run.exit_status
+    if status is None:
+        return ""
+    if status < 0:
+        return f", killed by signal {-status},"
+    said = _CUT_SHORT.get(status)
+    return f", {said} (exit {status})," if said else ""
 
 
 def _started(found: list[_Result]) -> str:

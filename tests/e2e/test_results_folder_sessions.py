@@ -232,7 +232,7 @@ def test_a_second_run_on_a_folder_in_use_is_refused_naming_the_first(project: Pa
         [line] = run.stderr.splitlines()
         assert re.fullmatch(
             rf"sentinel run: --results {re.escape(str(folder))} is in use by {holder}{SINCE}: "
-            r"wait for that run to end, or give this one a folder of its own with --results DIR",
+            r"wait for it to end, or give this run a folder of its own with --results DIR",
             line,
         ), line
         assert "Running" not in run.stdout

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from fixtures.browser import x_server_listens
 from sentinel.report import PROJECT_ROOT
 from tests.helpers import run_pytest, shell_environment
 
@@ -91,9 +92,25 @@ def test_headed_without_a_display_is_refused_naming_xvfb_run(tmp_path: Path) -> 
     assert "Traceback" not in done.stdout + done.stderr
 
 
-def headed_session(folder: Path, *, under_xvfb: bool) -> subprocess.CompletedProcess[str]:
-    """A session of one headed test on a machine without a display, under ``xvfb-run -a``
-    (a virtual display on a free number) or not."""
+def test_headed_on_a_display_whose_server_is_gone_is_refused(tmp_path: Path) -> None:
+    display = stale_display()
+    done = headed_session(tmp_path, under_xvfb=False, env={"DISPLAY": display})
+    assert done.returncode == 4, done.stdout[-3000:] + done.stderr[-3000:]
+    [line] = [line for line in done.stderr.splitlines() if line.strip()]
+    assert line.startswith(f"ERROR: --headed needs a display, and $DISPLAY ({display}) "), line
+    assert "xvfb-run -a" in line
+
+
+def stale_display() -> str:
+    """A display number no X server listens on here (as after an xvfb-run that has ended)."""
+    return next(f":{n}" for n in range(99, 999) if not x_server_listens(f":{n}"))
+
+
+def headed_session(
+    folder: Path, *, under_xvfb: bool, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """A session of one headed test on a machine without a display (unless ``env`` gives
+    one), under ``xvfb-run -a`` (a virtual display on a free number) or not."""
     (folder / "test_headed.py").write_text(HEADED_TEST, encoding="utf-8")
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts="]
     command += ["-p", "no:xdist", str(folder / "test_headed.py"), "--headed"]
@@ -103,7 +120,7 @@ def headed_session(folder: Path, *, under_xvfb: bool) -> subprocess.CompletedPro
         capture_output=True,
         text=True,
         cwd=PROJECT_ROOT,
-        env=without_display(),
+        env={**without_display(), **(env or {})},
         timeout=300,
         check=False,
     )

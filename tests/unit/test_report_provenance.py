@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
-from runtime.results import FolderLock, utc
-from sentinel.report import ReportError, rendering
+from runtime.results import FolderBusy, FolderLock, lock_file, utc
+from sentinel.report import FolderInUse, ReportError, reading, rendering
 
 HOUR_MS = 3_600_000
 
@@ -22,12 +24,12 @@ def result(folder: Path, status: str, start_ms: float) -> None:
     (folder / f"{uuid.uuid4()}-result.json").write_text(json.dumps(data))
 
 
-def recorded_run(folder: Path, command: str, *, ended: bool = True) -> float:
+def recorded_run(folder: Path, command: str, *, ended: bool = True, exit_status: int = 0) -> float:
     """A run recorded beside ``folder`` as a session records it; returns its start (ms)."""
     with FolderLock(folder, command) as lock:
         lock.start_run()
         if ended:
-            lock.end_run(0)
+            lock.end_run(exit_status)
     return time.time() * 1000
 
 
@@ -64,8 +66,10 @@ def test_results_older_than_a_later_run_that_wrote_none_are_refused(tmp_path: Pa
     with pytest.raises(ReportError) as refused:
         rendering(folder)
     message = str(refused.value)
-    assert message.startswith(f"{folder} holds results of {utc((old + 1500) / 1000)}, older ")
-    assert "than the run of " in message
+    # To the second: a run a minute after the results would otherwise read as at their time.
+    newest = utc((old + 1500) / 1000, seconds=True)
+    assert message.startswith(f"{folder} holds results of {newest}, older than the run of ")
+    assert re.search(r"older than the run of \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(", message)
     assert "(pytest tests/e2e -k nothing), which wrote none there" in message
 
 
@@ -94,3 +98,63 @@ def test_a_run_that_wrote_nothing_is_named(tmp_path: Path) -> None:
     recorded_run(folder, "pytest -k nothing")
     with pytest.raises(ReportError, match=r"no Allure results in .*: the last run there, the"):
         rendering(folder)
+
+
+@pytest.mark.parametrize(
+    ("exit_status", "said"),
+    [(2, "interrupted (exit 2)"), (3, "stopped by an internal error (exit 3)")],
+)
+def test_a_run_that_was_interrupted_is_said_to(tmp_path: Path, exit_status: int, said: str) -> None:
+    folder = tmp_path / "allure-results"
+    start = recorded_run(folder, "pytest tests/e2e", exit_status=exit_status)
+    for _ in range(4):
+        result(folder, "passed", start + 10)
+    assert rendering(folder).endswith(f": 4 tests (4 passed), {said}, from {folder}")
+
+
+def test_a_file_given_as_the_results_is_not_a_folder(tmp_path: Path) -> None:
+    path = tmp_path / "results.txt"
+    path.write_text("not results")
+    refused = pytest.raises(ReportError, match=r"results\.txt is not a folder: give --results ")
+    with refused, reading(path):
+        pass
+    assert not lock_file(path).exists()
+
+
+def test_reading_a_folder_no_run_locked_leaves_no_lock_file(tmp_path: Path) -> None:
+    folder = tmp_path / "allure-results"
+    folder.mkdir()
+    with reading(folder):
+        pass
+    assert sorted(tmp_path.iterdir()) == [folder]
+
+
+def test_two_reports_of_one_folder_render_side_by_side(tmp_path: Path) -> None:
+    folder = tmp_path / "allure-results"
+    folder.mkdir()
+    recorded_run(folder, "pytest")
+    record = lock_file(folder).read_bytes()
+    with reading(folder), reading(folder):
+        pass
+    assert lock_file(folder).read_bytes() == record  # a reader writes nothing there
+
+
+def test_a_run_is_refused_a_folder_being_rendered_saying_so(tmp_path: Path) -> None:
+    folder = tmp_path / "allure-results"
+    folder.mkdir()
+    recorded_run(folder, "pytest")
+    with reading(folder), pytest.raises(FolderBusy) as refused:
+        FolderLock(folder, "pytest").acquire()
+    assert str(refused.value) == (
+        f"{folder} is being rendered into a report by pid {os.getpid()}"
+    ), refused.value
+
+
+def test_a_report_is_refused_a_folder_a_run_writes(tmp_path: Path) -> None:
+    folder = tmp_path / "allure-results"
+    folder.mkdir()
+    with FolderLock(folder, "pytest tests/e2e") as lock:
+        lock.start_run()
+        refused = pytest.raises(FolderInUse, match=r"is in use by pid \d+ \(pytest tests/e2e\)")
+        with refused, reading(folder):
+            pass

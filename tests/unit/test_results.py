@@ -18,6 +18,7 @@ from runtime.results import (
     command_line,
     last_run,
     lock_file,
+    reading,
 )
 
 SINCE = r"since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
@@ -100,11 +101,29 @@ def test_a_reader_keeps_the_record_of_the_run(tmp_path: Path) -> None:
     folder = tmp_path / "allure-results"
     with FolderLock(folder, "pytest") as lock:
         lock.start_run()
-    with FolderLock(folder, "sentinel report"):
+    with reading(folder):
         pass
     run = last_run(folder)
     assert run is not None
     assert run.command == "pytest"
+
+
+def test_readers_share_the_lock_and_a_run_is_refused_naming_them(tmp_path: Path) -> None:
+    folder = tmp_path / "allure-results"
+    with FolderLock(folder, "pytest"):
+        pass
+    with reading(folder), reading(folder), pytest.raises(FolderBusy) as refused:
+        FolderLock(folder, "pytest").acquire()
+    assert refused.value.readers == [os.getpid()]
+    assert str(refused.value).endswith(f"is being rendered into a report by pid {os.getpid()}")
+    with FolderLock(folder, "pytest"):  # free again once they have read
+        pass
+
+
+def test_a_reader_of_a_folder_no_run_locked_makes_no_lock_file(tmp_path: Path) -> None:
+    with reading(tmp_path / "allure-results"):
+        pass
+    assert not lock_file(tmp_path / "allure-results").exists()
 
 
 def test_a_lock_file_that_is_a_link_is_refused(tmp_path: Path) -> None:
