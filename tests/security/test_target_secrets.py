@@ -131,3 +131,36 @@ def test_sentinel_run_keeps_nothing_of_a_targets_password(tmp_path: Path) -> Non
     leaks = Scanner([BASIC_PASSWORD]).files(tmp_path)
     leaks += Scanner([BASIC_PASSWORD]).text(done.stdout + done.stderr, "output")
     assert leaks == [], "\n".join(map(str, leaks))
+
+
+FAILING_TEST = """
+def test_fails_naming_the_url():
+    url = "http://qa:S3cretBasicPw@127.0.0.1:9/?key=K3yOfTheStaging"
+    print("opening", url)
+    raise RuntimeError(f"net::ERR_CONNECTION_REFUSED at {url}")
+"""
+
+
+@pytest.mark.parametrize("workers", [[], ["-n", "2"]], ids=["alone", "xdist"])
+def test_a_failures_traceback_keeps_nothing_of_a_urls_password(
+    tmp_path: Path, workers: list[str]
+) -> None:
+    """In the terminal (a CI log keeps it: the traceback, its locals, the output captured)
+    and in the Allure results."""
+    (tmp_path / "test_failing.py").write_text(FAILING_TEST, encoding="utf-8")
+    results = tmp_path / "results"
+    command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-ra", "-l", "-rP"]
+    session = subprocess.run(
+        [*command, *workers, str(tmp_path / "test_failing.py"), "--alluredir", str(results)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=shell_environment(),
+        timeout=300,
+        check=False,
+    )
+    assert session.returncode == 1, session.stdout[-3000:] + session.stderr[-3000:]
+    assert "net::ERR_CONNECTION_REFUSED at http://qa:***@127.0.0.1:9/?key=***" in session.stdout
+    scanner = Scanner([BASIC_PASSWORD, "K3yOfTheStaging"])
+    leaks = scanner.files(results) + scanner.text(session.stdout + session.stderr, "output")
+    assert leaks == [], "\n".join(map(str, leaks))

@@ -1,4 +1,5 @@
-"""``fixtures.allure_urls``: what allure-pytest writes has its URLs masked, at any depth."""
+"""``fixtures.url_masking``: what allure-pytest writes, and a test's report, have their URLs
+masked, at any depth."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from __future__ import annotations
 from allure_commons import model2
 from allure_commons.model2 import Link, Parameter, StatusDetails
 
-from fixtures.allure_urls import MaskedUrls
+from fixtures.url_masking import MaskedUrls
 
 URL = "http://qa:S3cretBasicPw@127.0.0.1:8000/?key=K3y"
 SHOWN = "http://qa:***@127.0.0.1:8000/?key=***"
