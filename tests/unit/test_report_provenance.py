@@ -102,7 +102,11 @@ def test_a_run_that_wrote_nothing_is_named(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("exit_status", "said"),
-    [(2, "interrupted (exit 2)"), (3, "stopped by an internal error (exit 3)")],
+    [
+        (2, "interrupted (exit 2)"),
+        (3, "stopped by an internal error (exit 3)"),
+        (-15, "killed by signal 15"),  # sentinel run's session, as subprocess says
+    ],
 )
 def test_a_run_that_was_interrupted_is_said_to(tmp_path: Path, exit_status: int, said: str) -> None:
     folder = tmp_path / "allure-results"
