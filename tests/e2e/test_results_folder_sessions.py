@@ -75,9 +75,12 @@ SINCE = r"since \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC"
 
 
 def pytest_command(project: Path, test_file: str, *args: str) -> list[str]:
-    """Plain ``pytest`` in a project of its own (its rootdir), as a QA engineer types it."""
+    """Plain ``pytest`` in a project of its own (its rootdir), as a QA engineer types it in
+    that folder: relative paths, so the command a refusal quotes stays short, whatever the
+    length of the temporary folder's path."""
+    assert (project / test_file).is_file()
     command = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider"]
-    return [*command, "--rootdir", str(project), str(project / test_file), *args]
+    return [*command, "--rootdir", ".", test_file, *args]
 
 
 def session(project: Path, test_file: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -155,7 +158,7 @@ def test_sentinel_report_says_which_run_it_renders(project: Path) -> None:
     first = done.stdout.splitlines()[0]
     assert re.fullmatch(
         r"Rendering the run of \d{4}-\d\d-\d\d \d\d:\d\d UTC \(pytest -p no:cacheprovider "
-        r"--rootdir \S+ \S+test_suite\.py\): 4 tests \(3 passed, 1 failed\) from "
+        r"--rootdir \. test_suite\.py\): 4 tests \(3 passed, 1 failed\) from "
         + re.escape(str(folder)),
         first,
     ), first
@@ -213,7 +216,7 @@ def test_a_second_run_on_a_folder_in_use_is_refused_naming_the_first(project: Pa
     folder = project / "reports" / "allure-results"
     with holding_session(project) as first:
         before = sorted(path.name for path in folder.iterdir())
-        holder = rf"pid {first.pid} \(pytest -p no:cacheprovider --rootdir \S+ \S+test_holding\.py"
+        holder = rf"pid {first.pid} \(pytest -p no:cacheprovider --rootdir \. test_holding\.py"
         holder += r" -p no:xdist\) "
 
         second = session(project, "test_suite.py", "-n", "2")
