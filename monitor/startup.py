@@ -14,6 +14,7 @@ from flows.codes import NoCodes
 from flows.context import TargetUnreachable
 from runtime.codes import ByChannel
 from runtime.journey import citizen_for, needs_test_control
+from runtime.masking import masked_urls
 from runtime.targets import MOCK, Target
 from runtime.testapi import TestApiError, TestControl, TokenRefused
 from runtime.usage import UsageError
@@ -44,8 +45,8 @@ def check_port(target: str) -> None:
     port = urlsplit(target).port
     if port in BAD_PORTS:
         raise UsageError(
-            f"--target {target}: browsers refuse to connect to port {port} (a 'bad port' of "
-            "the Fetch standard), so every check would fail: serve the portal on another port"
+            f"--target: browsers refuse to connect to port {port} (a 'bad port' of the Fetch "
+            f"standard) of {target}, so every check would fail: serve the portal on another port"
         )
 
 
@@ -93,7 +94,7 @@ def shown(target: Target) -> str:
 
 def describe(options: Options) -> str:
     """What a monitor with these (valid) settings would do, for ``--dry-run``."""
-    target = "the bundled mock" if options.target == MOCK else options.target
+    target = "the bundled mock" if options.target == MOCK else masked_urls(options.target)
     when = "once" if options.once else f"every {_duration(options.every_s)}"
     lines = [
         f"Settings are valid: checks {', '.join(options.flows)} of {target}, {when}.",

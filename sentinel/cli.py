@@ -665,12 +665,15 @@ def run_guide(args: argparse.Namespace) -> int:
     except (TargetUnreachable, PortalUnavailable) as error:
         # Nothing to show of a portal that does not answer: say so, not where we noticed it.
         print(
-            f"sentinel guide: the portal at {args.target} cannot be reached: {error}",
+            masked_urls(f"sentinel guide: the portal at {args.target} cannot be reached: {error}"),
             file=sys.stderr,
         )
         return 1
     except TestApiError as error:
-        print(f"sentinel guide: the test-control API of {args.target}: {error}", file=sys.stderr)
+        print(
+            masked_urls(f"sentinel guide: the test-control API of {args.target}: {error}"),
+            file=sys.stderr,
+        )
         return 1
 
 
@@ -733,7 +736,7 @@ def run_monitor(args: argparse.Namespace) -> int:
     except TokenRefused as refused:
         return say_token_refused("monitor", args.target, refused)
     except (UsageError, CodeSourceError) as error:
-        print(f"sentinel monitor: {error}", file=sys.stderr)
+        print(masked_urls(f"sentinel monitor: {error}"), file=sys.stderr)
         return 2
 
 
@@ -1295,12 +1298,15 @@ def run_audit(args: argparse.Namespace) -> int:
         return 2
     except (TargetUnreachable, PortalUnavailable) as error:
         print(
-            f"sentinel audit: the portal at {args.target} cannot be reached: {error}",
+            masked_urls(f"sentinel audit: the portal at {args.target} cannot be reached: {error}"),
             file=sys.stderr,
         )
         return 1
     except TestApiError as error:
-        print(f"sentinel audit: the test-control API of {args.target}: {error}", file=sys.stderr)
+        print(
+            masked_urls(f"sentinel audit: the test-control API of {args.target}: {error}"),
+            file=sys.stderr,
+        )
         return 1
 
 

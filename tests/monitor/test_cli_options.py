@@ -43,8 +43,8 @@ def monitor(capsys: pytest.CaptureFixture[str], tmp_path: Path, *args: str) -> t
         ),
         (
             ["--target", "http://127.0.0.1:6000"],
-            "sentinel monitor: --target http://127.0.0.1:6000: browsers refuse to connect to "
-            "port 6000 (a 'bad port' of the Fetch standard), so every check would fail",
+            "sentinel monitor: --target: browsers refuse to connect to port 6000 (a 'bad port' "
+            "of the Fetch standard) of http://127.0.0.1:6000, so every check would fail",
         ),
         (
             ["--every", "0s"],
