@@ -3,13 +3,20 @@ accessibility) and its codes' delivery, and the alerts sent, kept across restart
 of an older monitor gains the tables and columns it lacks on opening.
 
 The status page's history (heartbeats, the duration chart, incidents) reads light rows,
-``Beat``: one per check, without its steps or codes."""
+``Beat``: one per check, without its steps or codes. A month of checks every 30 s is 86,400
+rows a check, so the page never reads them all: its incidents come from the failed rows (a
+partial index holds them) and the checks right after each run, its uptimes from counts, and
+each of its reads stops ``before`` the page's time, leaving out results a skewed clock dated
+in the future."""
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,6 +50,9 @@ CREATE TABLE IF NOT EXISTS checks (
     audit_s REAL NOT NULL DEFAULT 0
 );
 CREATE INDEX IF NOT EXISTS checks_by_name ON checks (check_name, started_at);
+-- The few checks that were not simply up: incidents and uptimes read these, not the month.
+CREATE INDEX IF NOT EXISTS checks_not_up ON checks (check_name, started_at)
+    WHERE outcome = 'failure' OR maintenance = 1;
 CREATE TABLE IF NOT EXISTS steps (
     check_id INTEGER NOT NULL REFERENCES checks (id) ON DELETE CASCADE,
     flow TEXT NOT NULL,
@@ -125,9 +135,12 @@ class Beat:
     maintenance: bool = False
     audit_s: float = 0.0  # the accessibility audits' own time, part of duration_s
 
-    @property
-    def portal_s(self) -> float:
-        """The time the degraded threshold is about: the audits aside (``CheckResult``'s)."""
+    @cached_property  # the chart asks for it several times over thousands of beats
+    def portal_s(self) -> float | None:
+        """The time the degraded threshold is about: the audits aside (``CheckResult``'s).
+        None when unknown: a duration that is not a finite number (a bad record)."""
+        if not (math.isfinite(self.duration_s) and math.isfinite(self.audit_s)):
+            return None
         return max(self.duration_s - self.audit_s, 0.0)
 
     @property
@@ -228,10 +241,18 @@ class History:
             ],
         )
 
-    def last(self, check: str) -> CheckResult | None:
-        row = self.conn.execute(
-            "SELECT * FROM checks WHERE check_name = ? ORDER BY id DESC LIMIT 1", (check,)
-        ).fetchone()
+    def last(self, check: str, *, before: datetime | None = None) -> CheckResult | None:
+        """The last check recorded; with ``before``, the last that started before it."""
+        args: tuple[str, ...] = ()
+        if before is None:
+            query = "SELECT * FROM checks WHERE check_name = ? ORDER BY id DESC LIMIT 1"
+        else:
+            query = (
+                "SELECT * FROM checks WHERE check_name = ? AND started_at < ?"
+                " ORDER BY started_at DESC, id DESC LIMIT 1"
+            )
+            args = (before.isoformat(),)
+        row = self.conn.execute(query, (check, *args)).fetchone()
         return self._result(row) if row else None
 
     def recent(self, check: str, limit: int = 50) -> list[CheckResult]:
@@ -258,18 +279,82 @@ class History:
         return datetime.fromisoformat(row["started_at"]) if row else None
 
     def beats(
-        self, check: str, *, since: datetime | None = None, limit: int | None = None
+        self,
+        check: str,
+        *,
+        since: datetime | None = None,
+        limit: int | None = None,
+        before: datetime | None = None,
     ) -> list[Beat]:
-        """The checks of ``check``, oldest first: those since ``since``, the newest ``limit``
-        of them (either, both or neither)."""
+        """The checks of ``check``, oldest first: those since ``since`` and before
+        ``before``, the newest ``limit`` of them (any of these, or none)."""
         query = (
-            "SELECT started_at, outcome, duration_s, reason, message, failed_step, evidence,"
+            "SELECT id, started_at, outcome, duration_s, reason, message, failed_step, evidence,"
             " maintenance, audit_s FROM checks WHERE check_name = ? AND started_at >= ?"
-            " ORDER BY started_at DESC, id DESC LIMIT ?"
+            " AND started_at < ? ORDER BY started_at DESC, id DESC LIMIT ?"
         )
-        after = since.isoformat() if since is not None else ""
-        rows = self.conn.execute(query, (check, after, -1 if limit is None else limit))
-        return [_beat(row) for row in reversed(rows.fetchall())]
+        args = (check, _after(since), _before(before), -1 if limit is None else limit)
+        return [_beat(row) for row in reversed(self.conn.execute(query, args).fetchall())]
+
+    def failure_runs(
+        self, check: str, *, since: datetime, before: datetime, follow: int = 1
+    ) -> list[Beat]:
+        """What the incidents between ``since`` and ``before`` are made of, oldest first:
+        every check outside maintenance that failed, and after each run of them the next
+        ``follow`` checks outside maintenance (the first ends the run; the alert policy
+        recovers after ``successes_to_recover`` of them). Between two runs the checks that
+        worked change nothing more, so a month of checks is read as its failures: a partial
+        index holds them, and each one's next check is one step along the other index."""
+        after, end = since.isoformat(), before.isoformat()
+        failed = self.conn.execute(
+            "SELECT id, started_at, outcome, duration_s, reason, message, failed_step, evidence,"
+            " maintenance, audit_s, ("
+            "  SELECT n.id FROM checks n WHERE n.check_name = c.check_name AND n.maintenance = 0"
+            "  AND n.started_at >= c.started_at AND n.started_at < :before"
+            "  AND (n.started_at > c.started_at OR n.id > c.id)"
+            "  ORDER BY n.started_at, n.id LIMIT 1"
+            ") AS next_id FROM checks c WHERE c.check_name = :check"
+            " AND (c.outcome = 'failure' OR c.maintenance = 1)"  # the partial index's rows
+            " AND c.outcome = 'failure' AND c.maintenance = 0"
+            " AND c.started_at >= :since AND c.started_at < :before"
+            " ORDER BY c.started_at, c.id",
+            {"check": check, "since": after, "before": end},
+        ).fetchall()
+        rows = {row["id"]: row for row in failed}
+        for n, row in enumerate(failed):
+            following = failed[n + 1] if n + 1 < len(failed) else None
+            if row["next_id"] is None or _same_run(row, following):
+                continue  # nothing came after it yet, or the run goes on
+            for after_run in self._next(check, row, end, max(follow, 1)):
+                rows.setdefault(after_run["id"], after_run)
+        ordered = sorted(rows.values(), key=lambda r: (r["started_at"], r["id"]))
+        return [_beat(row) for row in ordered]
+
+    def _next(self, check: str, row: sqlite3.Row, before: str, count: int) -> list[sqlite3.Row]:
+        """The ``count`` checks outside maintenance after ``row`` (and before ``before``)."""
+        return self.conn.execute(
+            "SELECT id, started_at, outcome, duration_s, reason, message, failed_step, evidence,"
+            " maintenance, audit_s FROM checks WHERE check_name = ? AND maintenance = 0"
+            " AND started_at >= ? AND started_at < ? AND (started_at > ? OR id > ?)"
+            " ORDER BY started_at, id LIMIT ?",
+            (check, row["started_at"], before, row["started_at"], row["id"], count),
+        ).fetchall()
+
+    def later(self, check: str, at: datetime) -> int:
+        """How many checks of ``check`` are dated ``at`` or later: in the future, for a page
+        of that time (a clock set wrong when they ran, or now)."""
+        row = self.conn.execute(
+            "SELECT COUNT(*) FROM checks WHERE check_name = ? AND started_at >= ?",
+            (check, at.isoformat()),
+        ).fetchone()
+        return int(row[0])
+
+    def version(self) -> tuple[int, int]:
+        """The last check's and the last alert's row numbers: they change whenever the
+        history does (it is only added to), and reading them costs next to nothing."""
+        checks = self.conn.execute("SELECT MAX(id) FROM checks").fetchone()[0]
+        alerts = self.conn.execute("SELECT MAX(rowid) FROM alerts").fetchone()[0]
+        return int(checks or 0), int(alerts or 0)
 
     def record_alert(self, note: Notification) -> None:
         """Keep a notification that was sent, for the status page's incidents."""
@@ -286,12 +371,15 @@ class History:
             ),
         )
 
-    def alerts(self, check: str, since: datetime) -> list[SentAlert]:
-        """The notifications sent since ``since`` about ``check`` failing, oldest first."""
+    def alerts(
+        self, check: str, since: datetime, *, before: datetime | None = None
+    ) -> list[SentAlert]:
+        """The notifications sent since ``since`` (and before ``before``) about ``check``
+        failing, oldest first."""
         rows = self.conn.execute(
             "SELECT kind, reason, since, at FROM alerts WHERE check_name = ? AND at >= ?"
-            " AND accessibility = 0 ORDER BY at, rowid",
-            (check, since.isoformat()),
+            " AND at < ? AND accessibility = 0 ORDER BY at, rowid",
+            (check, since.isoformat(), _before(before)),
         )
         return [
             SentAlert(
@@ -303,31 +391,56 @@ class History:
             for r in rows
         ]
 
-    def uptime(self, check: str, since: datetime) -> float | None:
-        """Share of checks since ``since`` that were not portal downtime; maintenance and our
-        own errors do not count. None when nothing was checked."""
-        rows = self.conn.execute(
-            "SELECT outcome, reason FROM checks WHERE check_name = ? AND started_at >= ?"
-            " AND maintenance = 0",
-            (check, since.isoformat()),
-        ).fetchall()
-        counted = [
-            r for r in rows if not (r["outcome"] == "failure" and r["reason"] in NOT_DOWNTIME)
-        ]
-        if not counted:
-            return None
-        up = sum(1 for r in counted if r["outcome"] != "failure")
-        return up / len(counted)
+    def uptime(
+        self, check: str, since: datetime, *, before: datetime | None = None
+    ) -> float | None:
+        """Share of checks since ``since`` (before ``before``) that were not portal
+        downtime; maintenance and our own errors do not count. None when nothing was
+        checked."""
+        return self._shares(check, (since, since, since), before)[0]
 
-    def uptimes(self, check: str, now: datetime) -> dict[str, float | None]:
-        return {
-            label: self.uptime(check, now - delta)
-            for label, delta in (
-                ("24h", timedelta(days=1)),
-                ("7d", timedelta(days=7)),
-                ("30d", timedelta(days=30)),
-            )
-        }
+    def uptimes(
+        self, check: str, now: datetime, *, before: datetime | None = None
+    ) -> dict[str, float | None]:
+        """The uptime over the 24 h, 7 days and 30 days up to ``now`` (checks before
+        ``before``)."""
+        day, week, month = (now - delta for _, delta in UPTIME_WINDOWS)
+        shares = self._shares(check, (day, week, month), before)
+        return {label: share for (label, _), share in zip(UPTIME_WINDOWS, shares, strict=True)}
+
+    def _shares(
+        self, check: str, starts: tuple[datetime, datetime, datetime], before: datetime | None
+    ) -> list[float | None]:
+        """The uptime of each of three windows (from each start, the last the longest),
+        from counts: every check in them (the index alone answers), then of the few that
+        were not simply up (the partial index's rows), those left out (maintenance, our own
+        errors) and the rest, the portal's downtime."""
+        since = [start.isoformat() for start in starts]
+        bounds = (check, since[-1], _before(before))
+        totals = self.conn.execute(
+            "SELECT COUNT(CASE WHEN started_at >= ? THEN 1 END),"
+            " COUNT(CASE WHEN started_at >= ? THEN 1 END), COUNT(*) FROM checks"
+            " WHERE check_name = ? AND started_at >= ? AND started_at < ?",
+            (*since[:2], *bounds),
+        ).fetchone()
+        counts = self.conn.execute(
+            "WITH apart AS (SELECT value FROM json_each(?)),"
+            " unusual AS (SELECT started_at, maintenance = 1 OR reason IN apart AS left_out"
+            "  FROM checks WHERE check_name = ? AND started_at >= ? AND started_at < ?"
+            "  AND (outcome = 'failure' OR maintenance = 1))"  # the partial index's rows
+            " SELECT COUNT(CASE WHEN left_out AND started_at >= ? THEN 1 END),"
+            " COUNT(CASE WHEN left_out AND started_at >= ? THEN 1 END),"
+            " COUNT(CASE WHEN left_out THEN 1 END),"
+            " COUNT(CASE WHEN NOT left_out AND started_at >= ? THEN 1 END),"
+            " COUNT(CASE WHEN NOT left_out AND started_at >= ? THEN 1 END),"
+            " COUNT(CASE WHEN NOT left_out THEN 1 END) FROM unusual",
+            (json.dumps(NOT_DOWNTIME), *bounds, *since[:2], *since[:2]),
+        ).fetchone()
+        shares: list[float | None] = []
+        for n, total in enumerate(totals):
+            counted = total - counts[n]
+            shares.append((counted - counts[3 + n]) / counted if counted else None)
+        return shares
 
     def _result(self, row: sqlite3.Row) -> CheckResult:
         steps = self._steps(row["id"])
@@ -400,6 +513,30 @@ class History:
 
     def close(self) -> None:
         self.conn.close()
+
+
+UPTIME_WINDOWS = (
+    ("24h", timedelta(days=1)),
+    ("7d", timedelta(days=7)),
+    ("30d", timedelta(days=30)),
+)
+
+
+def _after(at: datetime | None) -> str:
+    return at.isoformat() if at is not None else ""
+
+
+def _before(at: datetime | None) -> str:
+    """A bound above every time stored (ISO 8601 starts with a digit)."""
+    return at.isoformat() if at is not None else "~"
+
+
+def _same_run(failed: sqlite3.Row, following: sqlite3.Row | None) -> bool:
+    """Whether the failed check ``following`` is the next after ``failed`` outside
+    maintenance, and failed the same way: the portal's downtime, or our own error."""
+    if following is None or failed["next_id"] != following["id"]:
+        return False
+    return (failed["reason"] in NOT_DOWNTIME) == (following["reason"] in NOT_DOWNTIME)
 
 
 def _beat(row: sqlite3.Row) -> Beat:

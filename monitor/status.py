@@ -7,10 +7,15 @@ failures. ``snapshot`` is the same as JSON, for ``/api/status``.
 
 Plain HTML from ``templates/status.html``, readable without JavaScript. Every value reaches the
 page through Jinja's autoescape: check names, step titles and failure messages are text.
+
+The page is of a minute, ``now``'s: it shows the checks that started before that minute ended.
+Any dated later (a clock set wrong when they ran, or now) are left out of everything it
+draws and counts, and the page says how many there are.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,8 +36,10 @@ from runtime.vitals import StepVitals
 STATE = {"success": ("Up", "up"), "degraded": ("Degraded", "degraded"), "failure": ("Down", "down")}
 EVIDENCE = (("screenshot.png", "screenshot"), ("trace.zip", "trace"), ("failure.txt", "note"))
 BAR_PX = 80  # the longest step's bar
-INCIDENT_ROWS = 20  # of each table of incidents, the newest (/api/status has them all)
+INCIDENT_ROWS = 20  # of each table of incidents, the newest; the older ones are folded away
 NONE = "—"  # a figure the step did not give
+FAILURE_ROWS = 10  # "Recent failures": of the failures among the bar's checks, the newest
+MESSAGE_CHARS = 1000  # of a failure's message there (its evidence's note has it all)
 
 TEMPLATES = jinja2.Environment(
     loader=jinja2.FileSystemLoader(Path(__file__).parent / "templates"),
@@ -101,11 +108,13 @@ class FailureRow:
 
 @dataclass(frozen=True)
 class Watched:
-    """A check as the page knows it beyond its history: its name and the degraded threshold
-    it is held to (None: no threshold drawn)."""
+    """A check as the page knows it beyond its history: its name, the degraded threshold it
+    is held to (None: no threshold drawn), and the longest it can take: its time limit on
+    every try (None: unknown)."""
 
     name: str
     degraded_s: float | None = None
+    limit_s: float | None = None
 
 
 @dataclass(frozen=True)
@@ -133,6 +142,8 @@ class CheckData:
     bar: list[Heartbeat]
     chart: Chart
     incidents: list[Incident]
+    failures: list[Beat]  # the failures among the last checks, newest first
+    future: int  # checks dated after the page's minute: left out of all the above
 
 
 @dataclass(frozen=True)
@@ -142,6 +153,7 @@ class CheckView:
     label: str
     css: str
     note: str  # why the last check is degraded; empty otherwise
+    future: str  # how many checks dated in the future are left out; empty for none
     uptimes: list[tuple[str, str]]
     flows: list[FlowSteps]  # the last check's steps, by flow
     vitals: bool  # whether the steps have Web Vitals (and the table their columns)
@@ -151,10 +163,13 @@ class CheckView:
     bar: list[Heartbeat]
     tally: str
     narrow_tally: str  # of the newest beats, which a phone shows
+    span: tuple[str, str, str]  # when the bar's first beat, a phone's first and the last ran
+    short: tuple[bool, bool]  # whether the bar, and a phone's, is not full: on its right
     chart: Chart
     incidents: list[IncidentRow]  # the portal's downtime, the newest INCIDENT_ROWS
-    errors: list[IncidentRow]  # runs of our own errors, the newest INCIDENT_ROWS
-    counts: tuple[int, int]  # how many of each there were in 30 days
+    older_incidents: list[IncidentRow]  # the rest of the 30 days, folded away
+    errors: list[IncidentRow]  # runs of our own errors, likewise
+    older_errors: list[IncidentRow]
 
 
 def render(
@@ -169,7 +184,7 @@ def render(
     not record it (the default policy without one). ``refresh``: the page reloads itself
     every minute, only when asked, since a page that reloads under a screen reader starts
     it again from the top (WCAG 2.2.1: a time limit the user can turn off)."""
-    views = [_view(history, data) for data in collect(history, checks, now, policy)]
+    views = [_view(data) for data in collect(history, checks, now, policy)]
     return TEMPLATES.get_template("status.html").render(
         updated=f"{now:%Y-%m-%d %H:%M}",
         checks=views,
@@ -177,6 +192,12 @@ def render(
         evidence_url=evidence_url,
         refresh=refresh,
     )
+
+
+def horizon(now: datetime) -> datetime:
+    """Where the page of ``now`` stops: the end of its minute. A check that started later
+    is dated in the future."""
+    return now.replace(second=0, microsecond=0) + timedelta(minutes=1)
 
 
 def collect(
@@ -193,24 +214,32 @@ def _watched(check: str | Watched) -> Watched:
 
 
 def _data(history: History, check: Watched, now: datetime, policy: AlertPolicy) -> CheckData:
-    name = check.name
+    """What the page shows of ``check``, each read bounded to the page's time: the month's
+    incidents from its failures, the bar's last checks, the chart's day."""
+    name, before = check.name, horizon(now)
     since = now - timedelta(days=timeline.INCIDENT_DAYS)
-    month = history.beats(name, since=since)
-    incidents = timeline.incidents(name, month, now, policy, history.alerts(name, since))
-    latest = history.beats(name, limit=timeline.BEATS)
-    day = [b for b in month if b.started_at >= now - timeline.DAY]
+    follow = policy.successes_to_recover
+    runs = history.failure_runs(name, since=since, before=before, follow=follow)
+    sent = history.alerts(name, since, before=before)
+    incidents = timeline.incidents(name, runs, now, policy, sent)
+    latest = history.beats(name, limit=timeline.BEATS, before=before)
+    day = history.beats(name, since=now - timeline.DAY, before=before)
     return CheckData(
         check,
         now,
-        history.last(name),
-        history.uptimes(name, now),
+        history.last(name, before=before),
+        history.uptimes(name, now, before=before),
         timeline.heartbeats(latest, incidents, _evidence_kept),
-        timeline.duration_chart(day, now, check.degraded_s),
+        timeline.duration_chart(
+            day, now, check.degraded_s, cap_s=check.limit_s or timeline.SCALE_CAP_S
+        ),
         incidents,
+        [b for b in reversed(latest) if b.outcome == "failure"][:FAILURE_ROWS],
+        history.later(name, before),
     )
 
 
-def _view(history: History, data: CheckData) -> CheckView:
+def _view(data: CheckData) -> CheckView:
     name, last = data.check.name, data.last
     label, css = STATE.get(last.outcome, ("Unknown", "none")) if last else ("Not run yet", "none")
     uptimes = [
@@ -220,27 +249,53 @@ def _view(history: History, data: CheckData) -> CheckView:
     note = last.message if last and last.outcome == "degraded" else ""
     codes = _codes(last) if last else []
     steps = last.steps if last else []
-    portal = [i for i in data.incidents if i.kind == "portal"]
-    ours = [i for i in data.incidents if i.kind == "monitor"]
+    portal = [_incident(i, data.as_of) for i in data.incidents if i.kind == "portal"]
+    ours = [_incident(i, data.as_of) for i in data.incidents if i.kind == "monitor"]
     return CheckView(
         name,
         timeline.section_id(name),
         label,
         css,
         note,
+        _future(data.future),
         uptimes,
         _flows(steps),
         any(s.vitals is not None for s in steps),
         _a11y(steps),
         codes,
-        _failures(history, name),
+        [_failure(b) for b in data.failures],
         data.bar,
         timeline.tally(data.bar) if data.bar else "No checks yet.",
         timeline.tally([b for b in data.bar if b.narrow]) if data.bar else "No checks yet.",
+        _span(data.bar),
+        (len(data.bar) < timeline.BEATS, len(data.bar) < timeline.NARROW_BEATS),
         data.chart,
-        [_incident(i, data.as_of) for i in portal[:INCIDENT_ROWS]],
-        [_incident(i, data.as_of) for i in ours[:INCIDENT_ROWS]],
-        (len(portal), len(ours)),
+        portal[:INCIDENT_ROWS],
+        portal[INCIDENT_ROWS:],
+        ours[:INCIDENT_ROWS],
+        ours[INCIDENT_ROWS:],
+    )
+
+
+def _future(count: int) -> str:
+    if not count:
+        return ""
+    checks = timeline.plural(count, "check")
+    verb = "is" if count == 1 else "are"
+    return f"{checks} dated in the future {verb} not shown: is this machine's clock right?"
+
+
+def _span(bar: list[Heartbeat]) -> tuple[str, str, str]:
+    """When the bar's first beat ran, a phone's first, and the last (its date if another
+    day's than the last's)."""
+    if not bar:
+        return "", "", ""
+    last = bar[-1].beat.started_at
+    narrow = next(b for b in bar if b.narrow).beat.started_at
+    return (
+        timeline.moment(bar[0].beat.started_at, last),
+        timeline.moment(narrow, last),
+        timeline.moment(last, last),
     )
 
 
@@ -250,10 +305,13 @@ def _incident(incident: Incident, now: datetime) -> IncidentRow:
     later = incident.reasons[1:]  # the first is the first failure's
     if later:
         reason += ", then " + ", ".join(later)
+    start, end = incident.start, incident.end
+    # A run of one check every 30 s ends within the minute: its seconds tell them apart.
+    exact = end is not None and end - start < timedelta(minutes=1)
     return IncidentRow(
         incident.id,
-        timeline.when(incident.start),
-        "ongoing" if incident.end is None else timeline.when(incident.end),
+        timeline.when(start, exact=exact),
+        "ongoing" if end is None else timeline.when(end, exact=exact),
         timeline.span(incident.duration(now)),
         reason,
         len(incident.failures),
@@ -268,7 +326,7 @@ def _flows(steps: list[StepTiming]) -> list[FlowSteps]:
     """The steps as rows, under the flow they are in (one group per run of a flow)."""
     if not steps:
         return []
-    longest = max(s.duration_s for s in steps) or 1
+    longest = max((s.duration_s for s in steps if math.isfinite(s.duration_s)), default=0) or 1
     groups: list[FlowSteps] = []
     for s in steps:
         if not groups or groups[-1].flow != s.flow:
@@ -278,8 +336,8 @@ def _flows(steps: list[StepTiming]) -> list[FlowSteps]:
             StepRow(
                 s.flow,
                 s.title or s.step,
-                f"{s.duration_s:.2f} s",
-                max(1, int(BAR_PX * s.duration_s / longest)),
+                f"{s.duration_s:.2f} s" if math.isfinite(s.duration_s) else NONE,
+                _bar_px(s.duration_s, longest),
                 not s.passed,
                 _vitals_cells(s.vitals),
                 a11y,
@@ -287,6 +345,13 @@ def _flows(steps: list[StepTiming]) -> list[FlowSteps]:
             )
         )
     return groups
+
+
+def _bar_px(seconds: float, longest: float) -> int:
+    """A step's bar, the longest's ``BAR_PX``; a time that is not a finite number, 1."""
+    if not math.isfinite(seconds):
+        return 1
+    return max(1, int(BAR_PX * min(seconds / longest, 1.0)))
 
 
 def _vitals_cells(v: StepVitals | None) -> list[tuple[str, str]]:
@@ -375,19 +440,19 @@ def _delivery(code: CodeTiming) -> str:
     return "—" if code.seconds is None else f"{code.seconds:.1f} s"
 
 
-def _failures(history: History, name: str) -> list[FailureRow]:
-    failed = [r for r in history.recent(name, 100) if r.outcome == "failure"][:10]
-    return [
-        FailureRow(
-            f"{r.started_at:%Y-%m-%d %H:%M}",
-            r.reason,
-            _step_of(r),
-            r.message,
-            Path(r.evidence).name if r.evidence else "",
-            _evidence_kept(r.evidence),
-        )
-        for r in failed
-    ]
+def _failure(beat: Beat) -> FailureRow:
+    return FailureRow(
+        timeline.when(beat.started_at),
+        beat.reason,
+        f"step {beat.failed_step}" if beat.failed_step else "before any step",
+        _shorten(beat.message, MESSAGE_CHARS),
+        Path(beat.evidence).name if beat.evidence else "",
+        _evidence_kept(beat.evidence),
+    )
+
+
+def _shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _evidence_kept(folder: str) -> list[tuple[str, str]]:
@@ -427,6 +492,7 @@ def _json(data: CheckData) -> dict[str, Any]:
         "id": timeline.section_id(data.check.name),
         "state": STATE[last.outcome][1] if last and last.outcome in STATE else "none",
         "uptime": data.uptimes,
+        "future_checks": data.future,
         "last_check": _last_json(last) if last else None,
         "heartbeats": [
             {**_beat_json(h.beat), "status": h.status, "name": h.name, "incident": h.incident}
@@ -440,7 +506,7 @@ def _json(data: CheckData) -> dict[str, Any]:
             "points": [
                 {
                     "started_at": b.started_at.isoformat(),
-                    "portal_s": round(b.portal_s, 3),
+                    "portal_s": _seconds(b.portal_s),
                     "status": timeline.status_of(b),
                 }
                 for b in chart.beats
@@ -454,8 +520,8 @@ def _beat_json(beat: Beat) -> dict[str, Any]:
     return {
         "started_at": beat.started_at.isoformat(),
         "outcome": beat.outcome,
-        "duration_s": beat.duration_s,
-        "portal_s": round(beat.portal_s, 3),
+        "duration_s": _seconds(beat.duration_s),
+        "portal_s": _seconds(beat.portal_s),
         "reason": beat.reason,
         "failed_step": beat.failed_step,
         "maintenance": beat.maintenance,
@@ -471,8 +537,8 @@ def _last_json(last: CheckResult) -> dict[str, Any]:
     return {
         "started_at": last.started_at.isoformat(),
         "outcome": last.outcome,
-        "duration_s": last.duration_s,
-        "portal_s": round(last.portal_s, 3),
+        "duration_s": _seconds(last.duration_s),
+        "portal_s": _seconds(last.portal_s),
         "attempts": last.attempts,
         "reason": last.reason,
         "failed_step": last.failed_step,
@@ -483,7 +549,7 @@ def _last_json(last: CheckResult) -> dict[str, Any]:
                 "flow": s.flow,
                 "step": s.step,
                 "title": s.title,
-                "duration_s": s.duration_s,
+                "duration_s": _seconds(s.duration_s),
                 "passed": s.passed,
             }
             for s in last.steps
@@ -499,7 +565,7 @@ def _incident_json(incident: Incident, now: datetime) -> dict[str, Any]:
         "start": incident.start.isoformat(),
         "end": incident.end.isoformat() if incident.end else None,
         "ongoing": incident.end is None,
-        "duration_s": incident.duration(now).total_seconds(),
+        "duration_s": _seconds(incident.duration(now).total_seconds()),
         "failed_checks": len(incident.failures),
         "reasons": incident.reasons,
         "failed_step": incident.first.failed_step,
@@ -510,5 +576,7 @@ def _incident_json(incident: Incident, now: datetime) -> dict[str, Any]:
     }
 
 
-def _step_of(result: CheckResult) -> str:
-    return f"step {result.failed_step}" if result.failed_step else "before any step"
+def _seconds(value: float | None) -> float | None:
+    """Seconds to the millisecond; None for a figure that is not a finite number (which JSON
+    has no way to write)."""
+    return round(value, 3) if value is not None and math.isfinite(value) else None

@@ -2,15 +2,18 @@
 bar (its last checks by outcome), the chart of its duration over the last day against its
 degraded threshold, and its incidents.
 
-    beats = history.beats("login", since=as_of - timedelta(days=30))
-    found = incidents("login", beats, as_of, AlertPolicy(), history.alerts("login", since))
-    bar = heartbeats("login", beats[-BEATS:], found)
+    since, before = as_of - timedelta(days=30), as_of + timedelta(minutes=1)
+    runs = history.failure_runs("login", since=since, before=before, follow=2)
+    found = incidents("login", runs, as_of, AlertPolicy(), history.alerts("login", since))
+    bar = heartbeats(history.beats("login", limit=BEATS, before=before), found)
     chart = duration_chart(history.beats("login", since=as_of - DAY), as_of, 30.0)
 
 An incident is a run of checks that failed as the portal's downtime; our own errors
 (``NOT_DOWNTIME``) make runs of their own, listed apart, since the alert policy counts them as
 working. A check in a declared maintenance window neither starts, continues nor ends a run,
-as the alert policy leaves its streaks alone then. Times are UTC.
+as the alert policy leaves its streaks alone then. ``incidents`` takes every check, or only
+the failures and the few checks after each run (``History.failure_runs``): it finds the same.
+Times are UTC.
 """
 
 from __future__ import annotations
@@ -56,13 +59,17 @@ def status_of(beat: Beat) -> Status:
     return "degraded" if beat.outcome == "degraded" else "up"
 
 
-def when(at: datetime) -> str:
-    """``2026-12-08 10:15 UTC``."""
-    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M} UTC"
+def when(at: datetime, *, exact: bool = False) -> str:
+    """``2026-12-08 10:15 UTC``; ``exact``: ``2026-12-08 10:15:30 UTC``."""
+    return f"{at.astimezone(UTC):%Y-%m-%d %H:%M{':%S' if exact else ''}} UTC"
 
 
-def seconds(value: float) -> str:
-    return f"{value:.1f} s"
+def seconds(value: float | None) -> str:
+    """``4.2 s``; ``1e+09 s`` for a figure too long to read (a bad record); ``duration
+    unknown`` for None (not a finite number)."""
+    if value is None:
+        return "duration unknown"
+    return f"{value:.1f} s" if value < 100_000 else f"{value:.3g} s"
 
 
 def why(beat: Beat) -> str:
@@ -71,6 +78,12 @@ def why(beat: Beat) -> str:
         return ""
     where = f"at step {beat.failed_step}" if beat.failed_step else "before the first step"
     return f"{beat.reason or 'failure'} {where}"
+
+
+def moment(at: datetime, day: datetime) -> str:
+    """``10:15 UTC`` on ``day``'s date, else ``7 Dec 23:50 UTC``."""
+    at, day = at.astimezone(UTC), day.astimezone(UTC)
+    return f"{at:%H:%M} UTC" if at.date() == day.date() else f"{at.day} {at:%b %H:%M} UTC"
 
 
 def describe(beat: Beat) -> str:
@@ -323,6 +336,7 @@ class Point:
     y: float  # px from the plot's top
     status: Status
     label: str  # ``10:15 UTC: 4.2 s, up``
+    clipped: bool = False  # slower than the scale: drawn at its top
 
 
 @dataclass(frozen=True)
@@ -345,7 +359,17 @@ class Chart:
     threshold_s: float | None
     threshold_y: float | None
     summary: str
-    beyond: int  # failures slower than the scale, drawn at its top
+    beyond: int  # checks slower than the scale, drawn at its top
+    peak: str = ""  # how slow the slowest of those was: ``↑ up to 62.0 s``
+
+
+# No check takes a day: a longer time is a bad record, drawn at the scale's top like a
+# failure beyond it, so that the scale stays one a person can read (a check's time limit on
+# every try, when known, is a closer bound).
+SCALE_CAP_S = 86_400.0
+# The scale's unit by the figure at its top: (below this many seconds, seconds per unit, name).
+UNITS = ((600.0, 1.0, "s"), (36_000.0, 60.0, "min"), (864_000.0, 3_600.0, "h"))
+DAYS = (math.inf, 86_400.0, "d")
 
 
 def duration_chart(
@@ -355,15 +379,22 @@ def duration_chart(
     *,
     window: timedelta = DAY,
     height: int = CHART_PX,
+    cap_s: float = SCALE_CAP_S,
 ) -> Chart:
     """The duration (audits aside: what the threshold is about) of each check in ``beats``
     from ``until - window`` to ``until``, on a scale from 0 to a round figure above the
     threshold and the slowest check that worked. A failure's time is mostly the time limit
-    it ran into: one beyond the scale is drawn at its top (its label says how long)."""
+    it ran into: one beyond the scale is drawn at its top (its label says how long). So is
+    a check that worked for longer than ``cap_s`` (its time limit on every try): a bad
+    record, which would leave the scale unreadable. A duration that is not a finite number
+    is unknown: counted, not drawn."""
     since = until - window
     shown = [b for b in beats if b.started_at >= since]
-    worked = [b.portal_s for b in shown if b.outcome != "failure"]
-    top = nice_top(max([*worked, threshold_s or 0.0, 1.0]))
+    timed = [b for b in shown if b.portal_s is not None]
+    worked = [_known(b) for b in timed if b.outcome != "failure"]
+    reach = max(min(max(worked, default=0.0), cap_s), threshold_s or 0.0, 1.0)
+    per, unit = _unit(reach)
+    top = nice_top(reach / per) * per
 
     def y(value: float) -> float:
         return round(height * (1 - min(value, top) / top), 1)
@@ -373,9 +404,11 @@ def duration_chart(
         return round(100 * min(max(share, 0.0), 1.0), 2)
 
     points = [
-        Point(x(b.started_at), y(b.portal_s), status_of(b), _point_label(b))
-        for b in thin(shown, window)
+        Point(x(b.started_at), y(_known(b)), status_of(b), _point_label(b), _known(b) > top)
+        for b in thin(timed, window)
     ]
+    clipped = [b for b in timed if _known(b) > top]
+    slowest = max(clipped, key=_known, default=None)
     return Chart(
         since,
         until,
@@ -384,12 +417,27 @@ def duration_chart(
         top,
         points,
         _hour_ticks(since, until, window),
-        [Tick(y(s), f"{s:g} s") for s in _steps(top)],
+        [Tick(y(v), f"{v / per:g} {unit}") for v in _steps(top, per)],
         threshold_s,
         None if threshold_s is None else y(threshold_s),
-        chart_summary(shown, threshold_s, window),
-        sum(1 for b in shown if b.portal_s > top),
+        chart_summary(shown, threshold_s, window, top=(top, f"{top / per:g} {unit}")),
+        len(clipped),
+        "" if slowest is None else f"↑ up to {seconds(slowest.portal_s)}",
     )
+
+
+def _known(beat: Beat) -> float:
+    """A timed beat's duration (the chart draws no other)."""
+    return beat.portal_s if beat.portal_s is not None else 0.0
+
+
+def _unit(value_s: float) -> tuple[float, str]:
+    """Seconds per unit, and its name, of a scale up to about ``value_s``: its labels stay
+    a few characters wide (``50 s``, ``20 min``, ``5 h``)."""
+    for below, per, name in UNITS:
+        if value_s < below:
+            return per, name
+    return DAYS[1], DAYS[2]
 
 
 def thin(beats: Sequence[Beat], window: timedelta, limit: int = MAX_POINTS) -> list[Beat]:
@@ -404,7 +452,7 @@ def thin(beats: Sequence[Beat], window: timedelta, limit: int = MAX_POINTS) -> l
         slices.setdefault(int(beat.started_at.timestamp() // slice_s), []).append(beat)
     kept: set[int] = set()
     for group in slices.values():
-        kept.add(id(max(group, key=lambda b: b.portal_s)))
+        kept.add(id(max(group, key=_known)))
         kept.add(id(max(group, key=lambda b: SEVERITY.index(status_of(b)))))
     return [b for b in beats if id(b) in kept]
 
@@ -422,13 +470,14 @@ def nice_top(value: float) -> float:
     return next(f * magnitude for f in (1, 2, 2.5, 5, 10) if f * magnitude >= target * 0.9999)
 
 
-def _steps(top: float) -> list[float]:
-    """0 to ``top`` in four or five steps of 1, 2 or 5 × 10ⁿ (a top from ``nice_top``)."""
+def _steps(top: float, per: float = 1.0) -> list[float]:
+    """0 to ``top`` in four or five steps of 1, 2 or 5 × 10ⁿ of the unit of ``per``
+    seconds (a top from ``nice_top``)."""
     for parts in (5, 4):
-        step = top / parts
+        step = top / per / parts
         mantissa = step / 10.0 ** math.floor(math.log10(step))
         if any(math.isclose(mantissa, nice) for nice in (1, 2, 5)):
-            return [round(step * n, 6) for n in range(parts + 1)]
+            return [round(step * n, 6) * per for n in range(parts + 1)]
     return [0.0, top / 2, top]
 
 
@@ -447,20 +496,54 @@ def _hour_ticks(since: datetime, until: datetime, window: timedelta) -> list[Tic
     return ticks
 
 
-def chart_summary(beats: Sequence[Beat], threshold_s: float | None, window: timedelta) -> str:
-    """The chart in words: ``Duration of the last 24 h: 288 checks, median 4.2 s, slowest
-    12.1 s at 10:15 UTC; degraded above 30 s: none above it.``"""
+def chart_summary(
+    beats: Sequence[Beat],
+    threshold_s: float | None,
+    window: timedelta,
+    *,
+    top: tuple[float, str] = (math.inf, ""),
+) -> str:
+    """The chart in words, as drawn: ``Duration of the last 24 h: 288 checks, median 4.2 s,
+    slowest 12.1 s at 10:15 UTC; degraded above 30 s: none above it.`` The slowest is the
+    slowest drawn where it was; checks slower than the scale's ``top`` are said apart, as
+    drawn at its top (``top``: its seconds and its label); and a check is above the degraded
+    threshold only if it worked."""
     hours = f"{window.total_seconds() / 3600:g} h"
     if not beats:
         return f"No checks in the last {hours}."
-    durations = [b.portal_s for b in beats]
-    slowest = max(beats, key=lambda b: b.portal_s)
-    said = (
-        f"Duration of the last {hours}: {plural(len(beats), 'check')},"
-        f" median {seconds(statistics.median(durations))}, slowest {seconds(slowest.portal_s)}"
-        f" at {slowest.started_at.astimezone(UTC):%H:%M} UTC"
-    )
+    timed = [b for b in beats if b.portal_s is not None]
+    said = f"Duration of the last {hours}: {plural(len(beats), 'check')}"
+    if timed:
+        said += f", median {seconds(statistics.median(_known(b) for b in timed))}"
+    within = [b for b in timed if _known(b) <= top[0]]
+    if within:
+        slowest = max(within, key=_known)
+        said += f", slowest {seconds(slowest.portal_s)} at {_hhmm(slowest.started_at)}"
+    said += _beyond(timed, top) + _unknown(len(beats) - len(timed))
     if threshold_s is None:
         return said + "."
-    over = sum(1 for d in durations if d > threshold_s)
-    return f"{said}; degraded above {threshold_s:g} s: {over or 'none'} above it."
+    over = sum(1 for b in timed if b.outcome != "failure" and _known(b) > threshold_s)
+    above = plural(over, "working check") if over else "none"
+    return f"{said}; degraded above {threshold_s:g} s: {above} above it."
+
+
+def _beyond(timed: Sequence[Beat], top: tuple[float, str]) -> str:
+    """``; 3 failed checks slower than the scale's 50 s, drawn at its top (up to 62.0 s at
+    10:15 UTC)``, or nothing."""
+    clipped = [b for b in timed if _known(b) > top[0]]
+    if not clipped:
+        return ""
+    slowest = max(clipped, key=_known)
+    noun = "failed check" if all(b.outcome == "failure" for b in clipped) else "check"
+    return (
+        f"; {plural(len(clipped), noun)} slower than the scale's {top[1]}, drawn at its top"
+        f" (up to {seconds(slowest.portal_s)} at {_hhmm(slowest.started_at)})"
+    )
+
+
+def _unknown(count: int) -> str:
+    return f"; {count} of unknown duration, not drawn" if count else ""
+
+
+def _hhmm(at: datetime) -> str:
+    return f"{at.astimezone(UTC):%H:%M} UTC"

@@ -5,7 +5,10 @@ A Starlette app; ``/metrics`` is prometheus_client's own ASGI app on the monitor
 Every route answers GET and HEAD; another method gets 405 naming them, another path 404.
 
 The page and its JSON are the status as of the current minute, with an ``ETag``: a client
-that asks again within the minute, with no check run since, gets ``304 Not Modified``.
+that asks again within the minute, with no check run since, gets ``304 Not Modified``. The tag
+is of what the page shows (the minute, the history's last check and alert, the settings), so
+it is known before the page is built: a 304 builds nothing, and a page is built once for each
+such state, however many ask for it (a month of six checks every 30 s is half a million rows).
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import threading
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -35,22 +42,30 @@ EVIDENCE_TYPES = {".png": "image/png", ".zip": "application/zip", ".txt": "text/
 
 
 def create_app(monitor: Monitor) -> Starlette:
+    built = Built()
+
     def page(request: Request) -> Response:
-        body = status.render(
-            monitor.history,
-            watched(monitor),
-            as_of(),
-            policy=monitor.alerter.policy,
-            refresh="refresh" in request.query_params,
-        )
-        return fresh(request, body, "text/html; charset=utf-8")
+        now, refresh = as_of(), "refresh" in request.query_params
+
+        def build() -> str:
+            checks, policy = watched(monitor), monitor.alerter.policy
+            return status.render(monitor.history, checks, now, policy=policy, refresh=refresh)
+
+        name = ("page", refresh)
+        tag = state(monitor, now, name)
+        body = partial(built.data, name, tag, build)
+        return fresh(request, tag, body, "text/html; charset=utf-8")
 
     def api(request: Request) -> Response:
-        data = status.snapshot(
-            monitor.history, watched(monitor), as_of(), policy=monitor.alerter.policy
-        )
-        body = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-        return fresh(request, body, "application/json")
+        now = as_of()
+
+        def build() -> str:
+            checks, policy = watched(monitor), monitor.alerter.policy
+            data = status.snapshot(monitor.history, checks, now, policy=policy)
+            return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+        tag = state(monitor, now, "api")
+        return fresh(request, tag, partial(built.data, "api", tag, build), "application/json")
 
     def evidence(request: Request) -> Response:
         path = evidence_file(monitor.executor.evidence_dir, request.path_params["relative"])
@@ -75,11 +90,13 @@ def create_app(monitor: Monitor) -> Starlette:
 
 
 def watched(monitor: Monitor) -> list[status.Watched]:
-    """Each check with the degraded threshold it is held to: the executor scales it to the
-    network the checks run on (``CheckExecutor.limits``)."""
+    """Each check with the degraded threshold it is held to and its time limit on every
+    try: the executor scales them to the network the checks run on
+    (``CheckExecutor.limits``)."""
     # A stand-in executor of the tests may not scale: the threshold is then the check's own.
     limits = getattr(monitor.executor, "limits", lambda spec: spec)
-    return [status.Watched(spec.name, limits(spec).degraded_s) for spec in monitor.checks]
+    held = [limits(spec) for spec in monitor.checks]
+    return [status.Watched(s.name, s.degraded_s, s.timeout_s * (s.retries + 1)) for s in held]
 
 
 def as_of() -> datetime:
@@ -92,22 +109,63 @@ def clock() -> datetime:
     return datetime.now(UTC)
 
 
-def fresh(request: Request, body: str, media_type: str) -> Response:
-    """``body`` with an ``ETag`` of its bytes, gzipped for a client that takes it (the page
-    of several checks' history is some hundred kB of markup that repeats itself); 304
-    without a body when the client's ``If-None-Match`` names it. ``no-cache``: a cache asks
-    again each time, cheaply. Each encoding has its own tag, as RFC 9110 wants."""
-    data = body.encode()
+def state(monitor: Monitor, now: datetime, name: Hashable) -> str:
+    """A tag of everything the page or JSON ``name`` of the minute ``now`` shows: the history
+    (it is only added to: its last check and alert say whether it changed) and the settings
+    it is drawn with. Reading it costs two lookups of a row number."""
+    shown = (name, now.isoformat(), monitor.history.version(), watched(monitor))
+    said = repr((*shown, monitor.alerter.policy))
+    return hashlib.sha256(said.encode()).hexdigest()[:32]
+
+
+@dataclass
+class Body:
+    """A page as built for one state (``tag``): its bytes, and once asked for, gzipped."""
+
+    tag: str
+    plain: bytes
+    _zipped: bytes | None = None
+
+    def zipped(self) -> bytes:
+        if self._zipped is None:
+            # No time in the header: the same bytes each time.
+            self._zipped = gzip.compress(self.plain, mtime=0)
+        return self._zipped
+
+
+class Built:
+    """The last page built under each name (the page with or without its reload, the JSON):
+    a request for the same state gets it as it is; one for a new state builds it, once,
+    while the others wait (the history has one connection, and one build is enough). The
+    tag is read before the build: a check recorded in between is on the page, and the next
+    request, of another tag, builds it again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._bodies: dict[Hashable, Body] = {}
+
+    def data(self, name: Hashable, tag: str, build: Callable[[], str], zipped: bool) -> bytes:
+        with self._lock:
+            body = self._bodies.get(name)
+            if body is None or body.tag != tag:
+                body = self._bodies[name] = Body(tag, build().encode())
+            return body.zipped() if zipped else body.plain
+
+
+def fresh(request: Request, tag: str, body: Callable[[bool], bytes], media_type: str) -> Response:
+    """The page ``body`` gives (gzipped or not) with an ``ETag`` of the state it shows,
+    ``tag``, gzipped for a client that takes it (the page of several checks' history is some
+    hundred kB of markup that repeats itself); 304 without a body, and without building it,
+    when the client's ``If-None-Match`` names it. ``no-cache``: a cache asks again each
+    time, cheaply. Each encoding has its own tag, as RFC 9110 wants."""
     zipped = _takes_gzip(request.headers.get("accept-encoding", ""))
-    digest = hashlib.sha256(data).hexdigest()[:32]
-    tag = f'"{digest}-gzip"' if zipped else f'"{digest}"'
-    headers = {"ETag": tag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
-    if _matches(request.headers.get("if-none-match", ""), tag):
+    etag = f'"{tag}-gzip"' if zipped else f'"{tag}"'
+    headers = {"ETag": etag, "Cache-Control": "no-cache", "Vary": "Accept-Encoding"}
+    if _matches(request.headers.get("if-none-match", ""), etag):
         return Response(status_code=304, headers=headers)
     if zipped:
-        data = gzip.compress(data, mtime=0)  # no time in the header: the same bytes each time
         headers["Content-Encoding"] = "gzip"
-    return Response(data, media_type=media_type, headers=headers)
+    return Response(body(zipped), media_type=media_type, headers=headers)
 
 
 def _takes_gzip(accept_encoding: str) -> bool:

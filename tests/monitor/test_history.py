@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+import math
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from monitor.history import History, SentAlert
+import pytest
+
+from monitor.history import Beat, History, SentAlert
 from monitor.results import CheckResult, CodeTiming, StepA11y, StepTiming
 from tests.monitor.sample_checks import registration
 
@@ -188,3 +191,129 @@ def test_sent_alerts_are_kept_but_not_accessibilitys(tmp_path: Path) -> None:
     again = History(tmp_path / "monitor.db")
     assert again.alerts("login", T0) == [SentAlert("firing", "timeout", T0, later)]
     assert again.alerts("login", later + timedelta(seconds=1)) == []
+
+
+# --- what the status page reads -----------------------------------------------------------
+
+
+def at(minutes: float) -> datetime:
+    return T0 + timedelta(minutes=minutes)
+
+
+def a_run_of_everything(history: History) -> None:
+    """Runs of failures of both kinds, a maintenance window inside one, a recovery too
+    short for the policy between two, long stretches that worked, and an ongoing run."""
+    outcomes = (
+        ["success"] * 30
+        + ["timeout"] * 4
+        + ["success"]  # too short a recovery (successes_to_recover is 2)
+        + ["timeout", "harness_error", "harness_error", "timeout"]
+        + ["maintenance"] * 3
+        + ["timeout"]
+        + ["success"] * 40
+        + ["setting_error", "success", "portal_unavailable"]
+    )
+    for n, outcome in enumerate(outcomes):
+        if outcome in ("success", "maintenance"):
+            result = CheckResult("login", at(n), "success", 4.0)
+        else:
+            result = CheckResult("login", at(n), "failure", 9.0, reason=outcome)
+        history.record(result, maintenance=outcome == "maintenance")
+
+
+def test_incidents_are_read_from_the_failures_and_the_checks_after_each_run(
+    tmp_path: Path,
+) -> None:
+    from monitor import timeline
+    from monitor.alerts import AlertPolicy
+
+    history = History(tmp_path / "monitor.db")
+    a_run_of_everything(history)
+    since, before = at(-60), at(200)
+    runs = history.failure_runs("login", since=since, before=before, follow=2)
+    every = history.beats("login", since=since)
+    assert len(runs) < len(every) / 2  # the long stretches that worked are not read
+    for policy in (AlertPolicy(), AlertPolicy(failures_to_alert=2, successes_to_recover=1)):
+        assert timeline.incidents("login", runs, at(200), policy) == timeline.incidents(
+            "login", every, at(200), policy
+        )
+    # The ongoing run at the end; the one through the maintenance window ends after it.
+    found = timeline.incidents("login", runs, at(200), AlertPolicy())
+    assert [i.end for i in found if i.kind == "portal"][:2] == [None, at(43)]
+
+
+def test_the_status_pages_reads_stop_before_its_time(tmp_path: Path) -> None:
+    from monitor.alerts import Notification
+
+    history = History(tmp_path / "monitor.db")
+    history.record(result("success", minutes=0))
+    history.record(result("failure", "timeout", minutes=5))
+    history.record_alert(Notification("firing", "login", "timeout", at(5), at(5)))
+    # Dated an hour ahead by a clock set wrong: a page of minute 10 leaves them out.
+    history.record(result("failure", "timeout", minutes=70))
+    history.record(result("success", minutes=75))
+    history.record_alert(Notification("firing", "login", "timeout", at(70), at(70)))
+    before = at(10)
+    assert [b.started_at for b in history.beats("login", before=before)] == [at(0), at(5)]
+    assert [b.started_at for b in history.beats("login", limit=1, before=before)] == [at(5)]
+    last = history.last("login", before=before)
+    assert last is not None
+    assert last.started_at == at(5)
+    assert history.uptimes("login", at(10), before=before)["24h"] == 1 / 2
+    assert [a.at for a in history.alerts("login", T0, before=before)] == [at(5)]
+    runs = history.failure_runs("login", since=T0, before=before)
+    assert [b.started_at for b in runs] == [at(5)]  # ongoing: what ended it is in the future
+    assert history.later("login", before) == 2
+    # Without a bound, as the monitor itself reads: the last one recorded.
+    assert history.last("login").started_at == at(75)
+
+
+def test_uptimes_are_counted_over_each_window(tmp_path: Path) -> None:
+    history = History(tmp_path / "monitor.db")
+    now = T0 + timedelta(days=30)
+    ages = {  # days before now: how it went
+        25: "failure",
+        20: "success",
+        6: "harness_error",
+        5: "failure",
+        4: "success",
+        3: "maintenance",
+        0.5: "success",
+        0.4: "degraded",
+        0.3: "failure",
+    }
+    for days, outcome in ages.items():
+        started = now - timedelta(days=days)
+        if outcome == "harness_error":
+            checked = CheckResult("login", started, "failure", 1.0, reason="harness_error")
+        elif outcome == "maintenance":
+            checked = CheckResult("login", started, "failure", 1.0, reason="timeout")
+        else:
+            reason = "timeout" if outcome == "failure" else ""
+            checked = CheckResult("login", started, outcome, 1.0, reason=reason)
+        history.record(checked, maintenance=outcome == "maintenance")
+    assert history.uptimes("login", now) == {"24h": 2 / 3, "7d": 3 / 5, "30d": 4 / 7}
+    assert history.uptime("login", now - timedelta(days=4.5)) == 3 / 4
+    assert history.uptime("login", now - timedelta(days=3)) == 2 / 3  # maintenance aside
+
+
+def test_the_history_says_when_it_changed(tmp_path: Path) -> None:
+    from monitor.alerts import Notification
+
+    history = History(tmp_path / "monitor.db")
+    assert history.version() == (0, 0)
+    history.record(result())
+    first = history.version()
+    history.record_alert(Notification("firing", "login", "timeout", T0, T0))
+    second = history.version()
+    history.record(result(minutes=5))
+    assert len({first, second, history.version()}) == 3
+
+
+@pytest.mark.parametrize("duration", [math.inf, -math.inf])
+def test_a_duration_that_is_no_number_is_unknown(tmp_path: Path, duration: float) -> None:
+    history = History(tmp_path / "monitor.db")
+    history.record(CheckResult("login", T0, "success", duration))
+    [beat] = history.beats("login")
+    assert beat.portal_s is None
+    assert Beat(T0, "success", 4.0, audit_s=math.nan).portal_s is None

@@ -4,21 +4,25 @@ from __future__ import annotations
 
 import html
 import http.client
+import json
+import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import httpx
 import pytest
 from bs4 import BeautifulSoup
 from playwright.sync_api import Browser, expect
 
-from monitor import web
-from monitor.alerts import Alerter, Notification
+from monitor import history as history_module
+from monitor import status, timeline, web
+from monitor.alerts import Alerter, AlertPolicy, Notification
 from monitor.executor import CheckSpec
-from monitor.history import History
+from monitor.history import Beat, History
 from monitor.metrics import Metrics
 from monitor.results import CheckResult, CodeTiming, Finding, StepA11y, StepTiming
 from monitor.service import Monitor, serve_http
@@ -29,6 +33,7 @@ from tests.monitor.sample_history import NOW, a_month
 
 FOLDER = "20261123T100000Z-portal"
 HOSTILE = "<script>alert('x')</script>&\"'"
+Filled = TypeVar("Filled")
 
 
 class NoChecks:
@@ -415,24 +420,35 @@ class Scaled(NoChecks):
         return replace(spec, timeout_s=spec.timeout_s * 3, degraded_s=spec.degraded_s * 3)
 
 
-def serve_month(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, executor: type[NoChecks] = NoChecks
-) -> Iterator[tuple[Served, sample.Month]]:
+def serve_history(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    fill: Callable[[History, Path], Filled],
+    specs: list[CheckSpec],
+    executor: type[NoChecks] = NoChecks,
+) -> Iterator[tuple[Served, Filled]]:
+    """A monitor of ``specs`` serving the history ``fill`` records, at ``NOW``."""
     # Half a minute after the month's last check: the page is as of its minute.
     monkeypatch.setattr(web, "clock", lambda: NOW + timedelta(seconds=30))
     evidence = tmp_path / "evidence"
     history = History(tmp_path / "monitor.db")
-    month = a_month(history, evidence)
-    specs = [CheckSpec("login", degraded_s=sample.DEGRADED_S), CheckSpec("portal")]
+    filled = fill(history, evidence)
     monitor = Monitor(executor(evidence), specs, history, Metrics(), Alerter())
     server = serve_http(monitor, "127.0.0.1", 0)
     port = server.server_address[1]
     try:
-        yield Served(f"http://127.0.0.1:{port}", port, evidence, monitor), month
+        yield Served(f"http://127.0.0.1:{port}", port, evidence, monitor), filled
     finally:
         server.shutdown()
         server.server_close()
         history.close()
+
+
+def serve_month(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, executor: type[NoChecks] = NoChecks
+) -> Iterator[tuple[Served, sample.Month]]:
+    specs = [CheckSpec("login", degraded_s=sample.DEGRADED_S), CheckSpec("portal")]
+    yield from serve_history(tmp_path, monkeypatch, a_month, specs, executor)
 
 
 @pytest.fixture
@@ -513,8 +529,13 @@ def test_the_duration_chart_draws_each_check_and_the_threshold(
     title, desc = (soup.find(id=i) for i in svg["aria-labelledby"].split())
     assert (title.name, desc.name) == ("title", "desc")
     assert desc.get_text().startswith("Duration of the last 24 h: 288 checks, median ")
-    assert desc.get_text().endswith("; degraded above 30 s: 5 above it.")
-    points = svg.select("g.points use")
+    # What is drawn: the slowest where it is, the three timeouts at the top (62 s, on a
+    # scale to 50 s), and above the threshold only the checks that worked.
+    assert desc.get_text().endswith(
+        ", slowest 41.5 s at 08:50 UTC; 3 failed checks slower than the scale's 50 s, drawn at"
+        " its top (up to 62.0 s at 10:15 UTC); degraded above 30 s: 2 working checks above it."
+    )
+    points = svg.select("g.points use.pt")
     assert outcome_classes(points) == {
         "s-up": 275,
         "s-maintenance": len(sample.MAINTENANCE),
@@ -525,11 +546,22 @@ def test_the_duration_chart_draws_each_check_and_the_threshold(
     assert points[-1]["x"] == "100.0%"  # the newest, at the right
     # The threshold: dashed, where 30 s is on the scale from 0 to 50 s, and labelled.
     line = svg.find("line", class_="threshold")
-    height = float(svg["height"]) - 40
+    height = float(svg.find("text", string="0 s")["y"]) - 4  # the axis, at the scale's 0
     assert float(line["y1"]) == pytest.approx(height * (1 - 30 / 50))
-    assert svg.find("text", class_="threshold-label").get_text() == "degraded: 30 s"
+    label = svg.find("text", class_="threshold-label")
+    assert label.get_text() == "degraded: 30 s"
+    # At the left end, above the line, drawn after the points so that none hides it.
+    assert (label["x"], float(label["y"])) == ("4", float(line["y1"]) - 5)
+    assert label in svg.select_one("g.points").find_all_next("text")
     fifty = svg.find("text", string="50 s")
     assert float(fifty["y"]) - 4 == pytest.approx(0)  # the scale's top
+    # The timeouts past the top: each with an arrow up, and how far up they went.
+    clipped = svg.select("use.clip")
+    assert outcome_classes(clipped) == {"s-down": 3}
+    assert [use["x"] for use in clipped] == [
+        use["x"] for use in points if "s-down" in use["class"] and use["y"] == "0.0"
+    ]
+    assert svg.find("text", class_="peak").get_text() == "↑ up to 62.0 s"
 
 
 def test_the_incidents_of_the_month_say_when_how_long_why_and_whether_they_alerted(
@@ -661,6 +693,7 @@ def test_api_status_gives_the_same_as_json(month: tuple[Served, sample.Month]) -
         "id": "check-portal",
         "state": "none",
         "uptime": {"24h": None, "7d": None, "30d": None},
+        "future_checks": 0,
         "last_check": None,
         "heartbeats": [],
         "durations": {
@@ -735,23 +768,181 @@ def test_the_page_is_gzipped_for_a_client_that_takes_it(
     assert again.status_code == 200
 
 
-def test_a_month_of_many_incidents_lists_the_newest_on_the_page(tmp_path: Path) -> None:
-    from monitor import status
+@pytest.mark.parametrize(("path", "builds"), [("/", "render"), ("/api/status", "snapshot")])
+def test_the_page_of_a_minute_is_built_once_and_a_304_builds_nothing(
+    month: tuple[Served, sample.Month], monkeypatch: pytest.MonkeyPatch, path: str, builds: str
+) -> None:
+    served, _ = month
+    built: list[datetime] = []
+    build = getattr(status, builds)
 
+    def counted(history: History, checks: object, now: datetime, **options: object) -> object:
+        built.append(now)
+        return build(history, checks, now, **options)
+
+    monkeypatch.setattr(status, builds, counted)
+    first = httpx.get(served.base + path)
+    tag = first.headers["etag"]
+    again = httpx.get(served.base + path, headers={"If-None-Match": tag})
+    assert again.status_code == 304
+    plain = httpx.get(served.base + path, headers={"Accept-Encoding": "identity"})
+    assert plain.content == first.content
+    assert len(built) == 1  # the 304 and the other encoding: from what was built
+    served.monitor.history.record(failed("login", reason="timeout"))
+    assert httpx.get(served.base + path, headers={"If-None-Match": tag}).status_code == 200
+    assert len(built) == 2
+
+
+def test_checks_dated_in_the_future_are_left_out_and_said(
+    month: tuple[Served, sample.Month],
+) -> None:
+    served, _ = month
+    before = soup_of(served).find("section", id="check-login")
+    before_json = httpx.get(served.base + "/api/status").json()
+    # A clock set wrong: a failure two hours ahead, and a check that worked three days ahead.
+    history = served.monitor.history
+    history.record(replace(failed("login", reason="timeout"), started_at=NOW + timedelta(hours=2)))
+    history.record(CheckResult("login", NOW + timedelta(days=3), "success", 4.0))
+    after = soup_of(served).find("section", id="check-login")
+    clock = after.find("p", class_="clock")
+    assert clock.get_text() == (
+        "2 checks dated in the future are not shown: is this machine's clock right?"
+    )
+    clock.decompose()
+    # The state, uptimes, bar, chart and incidents alike.
+    assert " ".join(str(after).split()) == " ".join(str(before).split())
+    data = httpx.get(served.base + "/api/status").json()
+    assert data["checks"][0].pop("future_checks") == 2
+    assert before_json["checks"][0].pop("future_checks") == 0
+    assert data == before_json
+
+
+def test_recent_failures_are_the_last_checks_newest_first_in_utc(
+    month: tuple[Served, sample.Month],
+) -> None:
+    served, recorded = month
+    rows = section_table(soup_of(served), "Recent failures").tbody("tr")
+    minutes = [*reversed(sample.TIMEOUTS), sample.HARNESS, sample.OUTAGE]
+    assert [cells(row)["step"] for row in rows] == [
+        timeline.when(recorded.at(m)) for m in sorted(minutes)
+    ]
+    assert cells(rows[0])["step"].endswith(" UTC")
+
+
+def test_a_one_check_incident_says_its_seconds(tmp_path: Path) -> None:
     history = History(tmp_path / "monitor.db")
-    for n in range(status.INCIDENT_ROWS + 5):  # a failure, then a check that worked
-        at = NOW - timedelta(hours=2 * n)
-        history.record(CheckResult("login", at + timedelta(minutes=5), "success", 4.0))
-        history.record(CheckResult("login", at, "failure", 4.0, reason="timeout"))
+    start = NOW - timedelta(minutes=10)
+    history.record(CheckResult("login", start - timedelta(seconds=30), "success", 4.0))
+    history.record(CheckResult("login", start, "failure", 4.0, reason="timeout"))
+    history.record(CheckResult("login", start + timedelta(seconds=30), "success", 4.0))
+    soup = BeautifulSoup(status.render(history, ["login"], NOW), "html.parser")
+    history.close()
+    [row] = section_table(soup, "Incidents (last 30 days)").tbody("tr")
+    assert [cells(row)[column] for column in ("Start", "End", "Duration")] == [
+        "2026-12-08 11:50:00 UTC",
+        "2026-12-08 11:50:30 UTC",
+        "30 s",
+    ]
+
+
+def test_a_duration_no_number_or_too_long_to_be_true_leaves_the_page_readable(
+    tmp_path: Path,
+) -> None:
+    history = History(tmp_path / "monitor.db")
+    durations = [4.0, math.inf, 1e308, 1e9, 4.123456789]
+    for n, seconds in enumerate(durations):
+        at = NOW - timedelta(minutes=5 * (len(durations) - n))
+        history.record(CheckResult("login", at, "success", seconds))
+    history.record(CheckResult("login", NOW, "failure", 1e308, reason="timeout"))
+    checks = [status.Watched("login", 30.0)]
+    soup = BeautifulSoup(status.render(history, checks, NOW), "html.parser")
+    data = status.snapshot(history, checks, NOW)
+    history.close()
+    names = [li.find(class_="vh").get_text() for li in soup.select("li.beat")]
+    assert names[1].endswith(": up, duration unknown")
+    assert names[2].endswith(": up, 1e+308 s")
+    # The scale stops at a day: its labels stay a few characters wide, in hours.
+    labels = [t.get_text() for t in soup.select("figure.chart .grid text")]
+    assert labels == ["0 h", "10 h", "20 h", "30 h", "40 h", "50 h"]
+    assert (
+        soup.find("p", class_="summary")
+        .get_text()
+        .startswith(
+            "Duration of the last 24 h: 6 checks, median 1e+09 s, slowest 4.1 s at 11:55 UTC;"
+            " 3 checks slower than the scale's 50 h, drawn at its top (up to 1e+308 s at 11:45"
+            " UTC); 1 of unknown duration, not drawn;"
+        )
+    )
+    # JSON has no infinity: an unknown duration is null; the others to the millisecond.
+    json.dumps(data, allow_nan=False)
+    login = data["checks"][0]
+    assert [b["duration_s"] for b in login["heartbeats"]][1:] == [None, 1e308, 1e9, 4.123, 1e308]
+    assert login["durations"]["points"][1]["portal_s"] is None
+
+
+def test_a_month_of_checks_every_30_s_is_read_as_its_day_its_bar_and_its_failures(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    history = History(tmp_path / "monitor.db")
+    every = timedelta(seconds=30)
+    rows = [
+        ("login", (NOW - n * every).isoformat(), "failure" if n % 500 == 7 else "success", 4.0)
+        for n in range(30 * 2880)
+    ]
+    with history.conn:
+        history.conn.execute("BEGIN")
+        history.conn.executemany(
+            "INSERT INTO checks (check_name, started_at, outcome, duration_s, attempts, reason,"
+            " message, failed_step, evidence) VALUES (?, ?, ?, ?, 1, 'timeout', '', '3', '')",
+            rows,
+        )
+    read: list[object] = []
+    beat = history_module._beat
+
+    def counted(row: object) -> Beat:
+        read.append(row)
+        return beat(row)
+
+    monkeypatch.setattr(history_module, "_beat", counted)
+    [data] = status.collect(history, ["login"], NOW)
+    # The chart's day and the bar, then the month's 173 failures and the checks after them.
+    assert len(read) < 2880 + 100 + 2 * 2 * 173
+    assert len(data.chart.beats) == 2881  # from 12:00 the day before to 12:00
+    assert len(data.incidents) == 173
+    monkeypatch.undo()
+    every_check = history.beats("login", since=NOW - timedelta(days=30))
+    assert data.incidents == timeline.incidents("login", every_check, NOW, AlertPolicy())
+    assert data.uptimes["30d"] == 1 - 173 / len(every_check)
+    history.close()
+
+
+def many_incidents(history: History, evidence: Path) -> list[datetime]:
+    """25 one-check incidents, two hours apart, the newest five minutes before ``NOW``;
+    their starts, newest first."""
+    starts = [NOW - timedelta(minutes=5, hours=2 * n) for n in range(status.INCIDENT_ROWS + 5)]
+    for start in starts:  # a failure, then a check that worked
+        history.record(CheckResult("login", start + timedelta(minutes=5), "success", 4.0))
+        history.record(CheckResult("login", start, "failure", 4.0, reason="timeout"))
+    return starts
+
+
+def test_a_month_of_many_incidents_lists_the_newest_and_folds_the_rest(tmp_path: Path) -> None:
+    history = History(tmp_path / "monitor.db")
+    starts = many_incidents(history, tmp_path)
     page = status.render(history, ["login"], NOW)
     data = status.snapshot(history, ["login"], NOW)
     history.close()
     soup = BeautifulSoup(page, "html.parser")
-    rows = section_table(soup, "Incidents (last 30 days)").tbody("tr")
+    table = section_table(soup, "Incidents (last 30 days)")
+    rows = table.tbody("tr")
     assert len(rows) == status.INCIDENT_ROWS
-    assert cells(rows[0])["Start"] == f"{NOW:%Y-%m-%d %H:%M} UTC"
-    hint = soup.find("a", href="/api/status", string="/api/status").parent
-    assert hint.get_text() == "The newest 20 of 25; /api/status lists them all."
+    assert cells(rows[0])["Start"] == timeline.when(starts[0])
+    # The older ones are folded away, each still under its id: an alert links to any.
+    older = table.find_next_sibling("details")
+    assert older.summary.get_text() == "5 older incidents"
+    assert [row["id"] for row in older.table.tbody("tr")] == [
+        timeline.incident_id("login", start) for start in starts[status.INCIDENT_ROWS :]
+    ]
     assert len(data["checks"][0]["incidents"]) == 25
 
 
@@ -761,6 +952,7 @@ def test_the_page_fits_a_phone_and_a_desktop_passes_axe_and_works_by_keyboard(
     month: tuple[Served, sample.Month], browser: Browser, width: int
 ) -> None:
     served, _ = month
+    long_words(served.monitor.history)
     context = browser.new_context(viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
@@ -783,11 +975,67 @@ def test_the_page_fits_a_phone_and_a_desktop_passes_axe_and_works_by_keyboard(
         box = tip.bounding_box()
         assert box is not None
         assert 0 <= box["x"] < box["x"] + box["width"] <= width  # on the screen
+        # The tip points up at its beat.
+        arrow = beat.evaluate("mark => getComputedStyle(mark, '::after').borderBottomWidth")
+        assert arrow == "8px"
         # A phone shows the newest 50 beats, a desktop all 100.
         shown = page.locator("#check-login li.beat:visible")
         expect(shown).to_have_count(50 if width < 640 else 100)
+        # A message of one long word wraps inside its tip, and its time stays on one line.
+        portal = page.locator("#check-portal")
+        long_one = portal.get_by_role("link", name=re.compile(r"down \(assertion at step 2\)"))
+        long_one.focus()
+        long_tip = long_one.locator("xpath=..").locator(".tip")
+        expect(long_tip).to_be_visible()
+        assert long_tip.evaluate("tip => tip.scrollWidth <= tip.clientWidth")
+        for when in portal.locator("table.failures td.when").all():
+            assert when.evaluate(LINES) == 1, when.text_content()
     finally:
         context.close()
+
+
+# How many lines an element's text takes.
+LINES = """e => {
+    const range = document.createRange();
+    range.selectNodeContents(e);
+    return range.getClientRects().length;
+}"""
+LONG_URL = "https://www.seg-social.pt/sso/login?service=" + "x" * 40 + "%2F" * 60 + "end"
+
+
+def long_words(history: History) -> None:
+    """Failures whose messages are one long word (a URL of 290 characters, 10 kB of it),
+    then a check that was slow, saying so with that URL."""
+    unreachable = f"page.goto: net::ERR_HTTP2_PROTOCOL_ERROR at {LONG_URL}"
+    for minutes, reason, step, message in (
+        (20, "portal_unavailable", "1", unreachable),
+        (15, "assertion", "2", "A" * 10_000),
+    ):
+        at = NOW - timedelta(minutes=minutes)
+        checked = CheckResult("portal", at, "failure", 3.0, reason=reason, failed_step=step)
+        history.record(replace(checked, message=message))
+    slow = f"the check took 40.0 s, over 30 s, at {LONG_URL}"
+    at = NOW - timedelta(minutes=10)
+    history.record(CheckResult("portal", at, "degraded", 40.0, message=slow))
+
+
+@pytest.mark.browser
+def test_an_alerts_link_to_an_older_incident_opens_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, browser: Browser
+) -> None:
+    for served, starts in serve_history(
+        tmp_path, monkeypatch, many_incidents, [CheckSpec("login")]
+    ):
+        oldest = timeline.incident_id("login", starts[-1])
+        page = browser.new_page(viewport={"width": 390, "height": 900})
+        try:
+            page.goto(f"{served.base}/#{oldest}")
+            row = page.locator(f"tr[id='{oldest}']")
+            expect(row).to_be_visible()
+            expect(row).to_be_in_viewport()
+            expect(page.locator("details.older")).to_have_attribute("open", "")
+        finally:
+            page.close()
 
 
 def test_the_page_reloads_itself_only_when_asked(month: tuple[Served, sample.Month]) -> None:
