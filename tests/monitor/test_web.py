@@ -952,7 +952,7 @@ def test_the_page_fits_a_phone_and_a_desktop_passes_axe_and_works_by_keyboard(
     month: tuple[Served, sample.Month], browser: Browser, width: int
 ) -> None:
     served, _ = month
-    long_words(served.monitor.history)
+    unusual(served.monitor.history)
     context = browser.new_context(viewport={"width": width, "height": 900})
     try:
         page = context.new_page()
@@ -981,8 +981,9 @@ def test_the_page_fits_a_phone_and_a_desktop_passes_axe_and_works_by_keyboard(
         # A phone shows the newest 50 beats, a desktop all 100.
         shown = page.locator("#check-login li.beat:visible")
         expect(shown).to_have_count(50 if width < 640 else 100)
-        # A message of one long word wraps inside its tip, and its time stays on one line.
         portal = page.locator("#check-portal")
+        expect(portal.get_by_text("1 check dated in the future is not shown")).to_be_visible()
+        # A message of one long word wraps inside its tip, and its time stays on one line.
         long_one = portal.get_by_role("link", name=re.compile(r"down \(assertion at step 2\)"))
         long_one.focus()
         long_tip = long_one.locator("xpath=..").locator(".tip")
@@ -1003,9 +1004,9 @@ LINES = """e => {
 LONG_URL = "https://www.seg-social.pt/sso/login?service=" + "x" * 40 + "%2F" * 60 + "end"
 
 
-def long_words(history: History) -> None:
+def unusual(history: History) -> None:
     """Failures whose messages are one long word (a URL of 290 characters, 10 kB of it),
-    then a check that was slow, saying so with that URL."""
+    then a check that was slow, saying so with that URL; and one dated in the future."""
     unreachable = f"page.goto: net::ERR_HTTP2_PROTOCOL_ERROR at {LONG_URL}"
     for minutes, reason, step, message in (
         (20, "portal_unavailable", "1", unreachable),
@@ -1017,6 +1018,7 @@ def long_words(history: History) -> None:
     slow = f"the check took 40.0 s, over 30 s, at {LONG_URL}"
     at = NOW - timedelta(minutes=10)
     history.record(CheckResult("portal", at, "degraded", 40.0, message=slow))
+    history.record(CheckResult("portal", NOW + timedelta(hours=1), "success", 2.0))
 
 
 @pytest.mark.browser
@@ -1034,6 +1036,8 @@ def test_an_alerts_link_to_an_older_incident_opens_it(
             expect(row).to_be_visible()
             expect(row).to_be_in_viewport()
             expect(page.locator("details.older")).to_have_attribute("open", "")
+            found = [(v.rule, v.impact, v.targets) for v in audit_page(page)]
+            assert not found, found
         finally:
             page.close()
 
