@@ -295,7 +295,10 @@ def heartbeats(
     evidence_of: EvidenceOf = lambda folder: (),
 ) -> list[Heartbeat]:
     """``beats`` (oldest first) as the heartbeat bar shows them."""
-    of_incident = {b.started_at: i.id for i in found for b in i.failures}
+    of_incident: dict[datetime, str] = {}
+    for incident in found:  # its id once: a month's outage is thousands of failures
+        row = incident.id
+        of_incident.update((b.started_at, row) for b in incident.failures)
     bar = []
     for n, beat in enumerate(beats):
         failed = beat.outcome == "failure"
