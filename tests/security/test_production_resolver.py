@@ -247,7 +247,7 @@ class _Built(Exception):
 
 @pytest.mark.parametrize(
     ("target", "block"),
-    [("http://127.0.0.1:9", True), ("https://WWW.SEG-SOCIAL.PT.", False)],
+    [("http://127.0.0.1:8999", True), ("https://WWW.SEG-SOCIAL.PT.", False)],
 )
 def test_the_monitor_blocks_production_unless_it_is_the_target(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, target: str, block: bool
