@@ -493,8 +493,8 @@ def add_monitor_parser(commands: argparse._SubParsersAction) -> None:
         default=None,
         metavar="URL",
         help="the address where people reach this monitor's status page, e.g. "
-        "https://mon.example.org/: every alert links to the check's section and the "
-        "failure's evidence there (default: $SENTINEL_PUBLIC_URL, else no links)",
+        "https://mon.example.org/: every alert links to its incident on the status page "
+        "and to the failure's evidence there (default: $SENTINEL_PUBLIC_URL, else no links)",
     )
 
     serving = monitor.add_argument_group("status page and /metrics")
